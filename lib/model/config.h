@@ -1,0 +1,41 @@
+/* Internal layout of caerec_config: plain values, validated when set. */
+#ifndef CAEREC_MODEL_CONFIG_H
+#define CAEREC_MODEL_CONFIG_H
+
+#include "caerec.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct caerec_cfg {
+    int orientation; /* caerec_orientation */
+    size_t hidden;   /* d */
+    size_t c1, c2;
+    int act_in, act_hidden, act_out; /* caerec_activation: phi, g, psi */
+    double dropout;
+    double alpha, beta, gamma;
+    double l2;
+    double lr, lr_decay;
+    size_t batch;
+    size_t epochs;
+    size_t patience;
+    uint64_t seed;
+    int threads;
+    double like_threshold; /* NaN: top 40% of the scale */
+    int early_stop;        /* caerec_metric */
+    uint64_t max_memory;   /* 0: physical memory */
+} caerec_cfg;
+
+struct caerec_config {
+    caerec_cfg v;
+};
+
+/* The documented defaults. */
+void caerec__cfg_defaults(caerec_cfg *cfg);
+
+/* tau: the configured like threshold, or the default for this scale (the
+ * smallest level >= min + 0.6 * (max - min): 4 on 1..5). */
+double caerec__like_threshold(const caerec_cfg *cfg, const double *levels,
+                              size_t n_levels);
+
+#endif

@@ -1,0 +1,137 @@
+/* Internal layout of caerec_model, shared by model/, train/, predict/ and
+ * io/. Notation follows docs/model.md (the spec): m rows, n columns, K
+ * levels, T types, C = K + T channels, hidden size d, widths C1 and C2. */
+#ifndef CAEREC_MODEL_MODEL_H
+#define CAEREC_MODEL_MODEL_H
+
+#include "caerec.h"
+#include "common/rng.h"
+#include "data/dataset.h"
+#include "data/idmap.h"
+#include "model/config.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Sizes fixed at creation. */
+typedef struct caerec_dims {
+    size_t m, n;   /* rows, columns (users x items, or items x users) */
+    size_t K, T, C;
+    size_t d, c1, c2;
+} caerec_dims;
+
+/* Every parameter lives in one float block (so the optimizer, checksums and
+ * files treat it as one vector); the named pointers are views into it, in
+ * this order:
+ *   E  [C][C1]        input 1x1 convolution
+ *   bE [C1]
+ *   V  [n][C1][d]     encoder: row (j*C1 + c) is channel c of column j
+ *   bh [d]
+ *   W  [d][n*C2]      decoder: column (j*C2 + c) is channel c of column j
+ *   cb [n*C2]         decoder bias c_j
+ *   U  [C2][K+1]      output 1x1 convolution: K rating logits, then the
+ *                     consumption logit
+ *   bU [K+1]
+ */
+typedef struct caerec_params {
+    float *data;
+    size_t size;
+    float *E, *bE, *V, *bh, *W, *cb, *U, *bU;
+} caerec_params;
+
+/* Offsets of each tensor in the block; also what the file format lists. */
+enum { CAEREC_T_E, CAEREC_T_BE, CAEREC_T_V, CAEREC_T_BH, CAEREC_T_W,
+       CAEREC_T_CB, CAEREC_T_U, CAEREC_T_BU, CAEREC_N_TENSORS };
+typedef struct caerec_layout {
+    size_t offset[CAEREC_N_TENSORS];
+    size_t count[CAEREC_N_TENSORS];
+    size_t total;
+} caerec_layout;
+
+/* 0, or CAEREC_ETOOBIG when the sizes overflow. */
+int caerec__layout(caerec_layout *out, const caerec_dims *dims);
+/* Allocates a zeroed parameter block for dims and points the views. */
+int caerec__params_alloc(caerec_params *p, const caerec_dims *dims);
+void caerec__params_free(caerec_params *p);
+/* Re-points the views of p at p->data (after a copy or a load). */
+void caerec__params_bind(caerec_params *p, const caerec_dims *dims);
+/* Glorot-uniform weights, zero biases, from rng. */
+void caerec__params_init(caerec_params *p, const caerec_dims *dims,
+                         caerec_rng *rng);
+/* Whether L2 applies to tensor t (weights yes, biases no). */
+int caerec__tensor_decayed(int t);
+
+/* State that exists only while a model can still be trained. */
+typedef struct caerec_train_state {
+    float *adam_m, *adam_v; /* first and second moments, params.size each */
+    uint64_t step;          /* Adam steps taken */
+    unsigned epoch;         /* completed epochs */
+    size_t cursor;          /* rows of the current epoch already used */
+    uint32_t *order;        /* m row indices, this epoch's shuffle */
+    caerec_rng rng;         /* shuffle and dropout draws */
+    double lr;              /* current learning rate (after decay) */
+    int order_valid;        /* order holds the current epoch's shuffle */
+} caerec_train_state;
+
+/* Caches that make prediction cheap, computed from the parameters when they
+ * are final (after fit, after load). For item orientation they are needed to
+ * score a user (a column): the hidden code of every item row, and the
+ * log-sum-exp of each item row's consumption logits over all users. */
+typedef struct caerec_infer_cache {
+    float *hidden;  /* m x d, g(z_r) of every training row, or NULL */
+    double *lse;    /* m: log sum_j exp(s_rj) of every row, or NULL */
+    double *row_pi; /* m: pi_r = |O_r| / sum |O| */
+    int valid;
+} caerec_infer_cache;
+
+struct caerec_model {
+    caerec_cfg cfg;
+    caerec_dims dims;
+    double *levels;    /* K */
+    char **type_names; /* T */
+    caerec_idmap users, items;
+    caerec_csr rows;     /* training interactions, model orientation */
+    caerec_csr by_user;  /* the same with users as rows (item orientation
+                            only; for user orientation it is `rows`) */
+    caerec_params params;
+    caerec_train_state *train; /* NULL once loaded from a model file */
+    caerec_infer_cache cache;
+};
+
+/* Allocates a model shell for dims: copies cfg, zeroes everything else,
+ * allocates params. The caller fills levels, names, id maps, rows. */
+int caerec__model_alloc(caerec_model **out, const caerec_cfg *cfg,
+                        const caerec_dims *dims);
+/* Allocates the training state (Adam moments zeroed, rng seeded). */
+int caerec__train_state_alloc(caerec_model *model);
+void caerec__train_state_free(caerec_train_state *ts);
+/* Fills the inference cache from the current parameters. */
+int caerec__infer_cache_build(caerec_model *model);
+void caerec__infer_cache_free(caerec_infer_cache *cache);
+
+/* ---- Inference primitives used by predict/ (threads = cfg.threads) ---- */
+
+/* Scratch for caerec__encode/decode, sized for up to max_rows rows and all
+ * n columns. One per thread; never shared. */
+typedef struct caerec_infer_ws {
+    size_t max_rows;
+    float *pre; /* input convolution scratch, C1 floats */
+    float *Y;   /* max_rows x n x C2 decoder output */
+} caerec_infer_ws;
+int caerec__infer_ws_alloc(caerec_infer_ws *ws, const caerec_model *model,
+                           size_t max_rows);
+void caerec__infer_ws_free(caerec_infer_ws *ws);
+
+/* H[b] = g(sum_{j in row b} phi(x_bj E + bE) V_j + bh) for B rows, without
+ * dropout (s = 1). H is B x d. */
+void caerec__encode(const caerec_model *model, const caerec_row *rows,
+                    size_t B, caerec_infer_ws *ws, float *H);
+
+/* O[b][j - j0][0..K] = psi(H[b] W_j + c_j) U + bU for columns j in
+ * [j0, j1): the K rating logits then the consumption logit. O is
+ * B x (j1 - j0) x (K + 1). Uses ws->Y. */
+void caerec__decode(const caerec_model *model, const float *H, size_t B,
+                    size_t j0, size_t j1, caerec_infer_ws *ws, float *O,
+                    int threads);
+
+#endif
