@@ -10,6 +10,7 @@
 #include "data/idmap.h"
 #include "model/config.h"
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -71,6 +72,8 @@ typedef struct caerec_train_state {
     caerec_rng rng;         /* shuffle and dropout draws */
     double lr;              /* current learning rate (after decay) */
     int order_valid;        /* order holds the current epoch's shuffle */
+    float *grad;            /* params.size: gradient of the current step */
+    struct caerec_batch_ws *ws; /* forward/backward scratch, kept across steps */
 } caerec_train_state;
 
 /* Caches that make prediction cheap, computed from the parameters when they
@@ -81,7 +84,8 @@ typedef struct caerec_infer_cache {
     float *hidden;  /* m x d, g(z_r) of every training row, or NULL */
     double *lse;    /* m: log sum_j exp(s_rj) of every row, or NULL */
     double *row_pi; /* m: pi_r = |O_r| / sum |O| */
-    int valid;
+    int valid;      /* read and written under lock */
+    pthread_mutex_t lock;
 } caerec_infer_cache;
 
 struct caerec_model {
@@ -102,12 +106,21 @@ struct caerec_model {
  * allocates params. The caller fills levels, names, id maps, rows. */
 int caerec__model_alloc(caerec_model **out, const caerec_cfg *cfg,
                         const caerec_dims *dims);
-/* Allocates the training state (Adam moments zeroed, rng seeded). */
+/* Allocates the training state (Adam moments zeroed, rng seeded from
+ * cfg.seed). The batch workspace is allocated on the first step. */
 int caerec__train_state_alloc(caerec_model *model);
 void caerec__train_state_free(caerec_train_state *ts);
-/* Fills the inference cache from the current parameters. */
-int caerec__infer_cache_build(caerec_model *model);
+/* Makes sure the inference cache matches the current parameters, building
+ * it on first use after training changed them. Safe to call from many
+ * threads at once on a model that is not being trained (the cache is
+ * logically part of the read-only model; a mutex guards its construction).
+ * 0 or CAEREC_ENOMEM. */
+int caerec__model_ready(const caerec_model *model);
+/* Marks the cache stale (training changed the parameters). */
+void caerec__infer_cache_invalidate(caerec_model *model);
 void caerec__infer_cache_free(caerec_infer_cache *cache);
+/* The training interactions with users as rows (seen items, N_u). */
+const caerec_csr *caerec__user_rows(const caerec_model *model);
 
 /* ---- Inference primitives used by predict/ (threads = cfg.threads) ---- */
 

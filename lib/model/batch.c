@@ -1,0 +1,304 @@
+/* Forward and backward pass of one mini-batch, in the spec's notation:
+ *   a_rj = phi(x_rj E + bE)                 input 1x1 convolution
+ *   z_r  = s sum_{j in I_r} a_rj V_j + bh   sparse encoder, h_r = g(z_r)
+ *   y_rj = h_r W_j + c_j, q_rj = psi(y_rj)  decoder (one GEMM)
+ *   o_rj = q_rj U + bU                      output 1x1 convolution (GEMM)
+ * then the sampling softmax over columns, the rating softmax over levels,
+ * the loss and dL/do_rj, and backpropagation through the same products. */
+#include "model/batch.h"
+
+#include "common/alloc.h"
+#include "kernels/activation.h"
+#include "kernels/gemm.h"
+#include "kernels/softmax.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int caerec__batch_sizes(caerec_batch_sizes *out, const caerec_dims *dm,
+                        size_t B, size_t max_cells)
+{
+    size_t nc2, nk, bn2, bnk, bd, cc1, total = 0, t;
+    if (!caerec__mul(dm->n, dm->c2, &nc2) || !caerec__mul(dm->n, dm->K + 1, &nk) ||
+        !caerec__mul(B, nc2, &bn2) || !caerec__mul(B, nk, &bnk) ||
+        !caerec__mul(B, dm->d, &bd) || !caerec__mul(max_cells, dm->c1, &cc1))
+        return -1;
+    size_t floats[] = {bd, bd, bd, bn2, bnk, bn2, cc1, cc1};
+    for (size_t i = 0; i < sizeof floats / sizeof *floats; i++)
+        if (!caerec__mul(floats[i], sizeof(float), &t) || !caerec__add(total, t, &total))
+            return -1;
+    if (!caerec__mul(max_cells, sizeof(uint32_t) * 2 + 1, &t) || !caerec__add(total, t, &total))
+        return -1;
+    out->bytes = total;
+    return 0;
+}
+
+int caerec__batch_ws_alloc(caerec_batch_ws *ws, const caerec_dims *dm,
+                           size_t max_rows, size_t max_cells)
+{
+    memset(ws, 0, sizeof *ws);
+    caerec_batch_sizes bs;
+    if (caerec__batch_sizes(&bs, dm, max_rows, max_cells))
+        return CAEREC_ETOOBIG;
+    size_t B = max_rows, n = dm->n;
+    ws->max_rows = max_rows;
+    ws->max_cells = max_cells;
+    ws->Z = caerec__alloc_floats(B * dm->d);
+    ws->H = caerec__alloc_floats(B * dm->d);
+    ws->dH = caerec__alloc_floats(B * dm->d);
+    ws->Y = caerec__alloc_floats(B * n * dm->c2);
+    ws->O = caerec__alloc_floats(B * n * (dm->K + 1));
+    ws->G = caerec__alloc_floats(B * n * dm->c2);
+    ws->row_start = caerec__malloc_array(B + 1, sizeof(size_t));
+    ws->cell_col = caerec__malloc_array(max_cells, sizeof(uint32_t));
+    ws->cell_level = caerec__malloc_array(max_cells, sizeof(int8_t));
+    ws->cell_types = caerec__malloc_array(max_cells, sizeof(uint32_t));
+    ws->cell_pre = caerec__alloc_floats(max_cells * dm->c1);
+    ws->cell_a = caerec__alloc_floats(max_cells * dm->c1);
+    if (!ws->Z || !ws->H || !ws->dH || !ws->Y || !ws->O || !ws->G ||
+        !ws->row_start || !ws->cell_col || !ws->cell_level ||
+        !ws->cell_types || !ws->cell_pre || !ws->cell_a) {
+        caerec__batch_ws_free(ws);
+        return CAEREC_ENOMEM;
+    }
+    return CAEREC_OK;
+}
+
+void caerec__batch_ws_free(caerec_batch_ws *ws)
+{
+    caerec__free_floats(ws->Z);
+    caerec__free_floats(ws->H);
+    caerec__free_floats(ws->dH);
+    caerec__free_floats(ws->Y);
+    caerec__free_floats(ws->O);
+    caerec__free_floats(ws->G);
+    free(ws->row_start);
+    free(ws->cell_col);
+    free(ws->cell_level);
+    free(ws->cell_types);
+    caerec__free_floats(ws->cell_pre);
+    caerec__free_floats(ws->cell_a);
+    memset(ws, 0, sizeof *ws);
+}
+
+/* pre = bE + sum of the E rows of the cell's set channels. */
+static void input_conv_pre(const caerec_model *m, int8_t level, uint32_t types,
+                           float *pre)
+{
+    const caerec_dims *dm = &m->dims;
+    const float *E = m->params.E;
+    memcpy(pre, m->params.bE, dm->c1 * sizeof *pre);
+    if (level != CAEREC_NO_LEVEL)
+        for (size_t c = 0; c < dm->c1; c++)
+            pre[c] += E[(size_t)level * dm->c1 + c];
+    for (size_t t = 0; t < dm->T; t++)
+        if (types >> t & 1u)
+            for (size_t c = 0; c < dm->c1; c++)
+                pre[c] += E[(dm->K + t) * dm->c1 + c];
+}
+
+/* Input dropout: keep each cell with probability 1 - p. */
+static size_t select_cells(const caerec_model *m, const caerec_row *inputs,
+                           size_t B, caerec_rng *rng, caerec_batch_ws *ws)
+{
+    double p = rng ? m->cfg.dropout : 0.0;
+    size_t nc = 0;
+    for (size_t b = 0; b < B; b++) {
+        ws->row_start[b] = nc;
+        const caerec_row *r = &inputs[b];
+        for (size_t i = 0; i < r->nnz; i++) {
+            if (p > 0.0 && caerec__rng_uniform(rng) < p)
+                continue;
+            ws->cell_col[nc] = r->col[i];
+            ws->cell_level[nc] = r->level[i];
+            ws->cell_types[nc] = r->types[i];
+            nc++;
+        }
+    }
+    ws->row_start[B] = nc;
+    return nc;
+}
+
+/* Loss of row b over its target cells, and dL/do written over O in place:
+ * dL/ds_j = alpha (N P(j|r) - [j in T_r]) / B, and for rated targets
+ * dL/dt_jk = (beta (P(k|r,j) - [k = k_j]) + 2 gamma (rhat - v) P_k (v_k - rhat)) / B. */
+static void row_loss(const caerec_model *m, float *O, const caerec_row *tg,
+                     size_t B, int want_grad, double *l_sample,
+                     double *l_rating, double *l_error)
+{
+    const caerec_dims *dm = &m->dims;
+    const size_t n = dm->n, K = dm->K, KK = K + 1;
+    const double alpha = m->cfg.alpha, beta = m->cfg.beta, gamma = m->cfg.gamma;
+    const double inv_b = 1.0 / (double)B;
+    double lse = caerec__logsumexp(O + K, n, KK);
+    double ls = 0.0, lr = 0.0, le = 0.0;
+    for (size_t i = 0; i < tg->nnz; i++)
+        ls -= (double)O[(size_t)tg->col[i] * KK + K] - lse;
+    float probs[CAEREC_MAX_LEVELS];
+    size_t next = 0; /* merge over the sorted target columns */
+    for (size_t j = 0; j < n; j++) {
+        float *o = O + j * KK;
+        int is_target = next < tg->nnz && tg->col[next] == j;
+        int8_t level = is_target ? tg->level[next] : CAEREC_NO_LEVEL;
+        if (is_target)
+            next++;
+        if (K > 0 && level != CAEREC_NO_LEVEL) {
+            double lse_t = caerec__softmax(o, K, 1, probs);
+            lr -= (double)o[level] - lse_t;
+            double rhat = 0.0;
+            for (size_t k = 0; k < K; k++)
+                rhat += m->levels[k] * probs[k];
+            double err = rhat - m->levels[level];
+            le += err * err;
+            if (want_grad)
+                for (size_t k = 0; k < K; k++) {
+                    double g = beta * (probs[k] - (k == (size_t)level)) +
+                               2.0 * gamma * err * probs[k] * (m->levels[k] - rhat);
+                    o[k] = (float)(g * inv_b);
+                }
+        } else if (want_grad) {
+            for (size_t k = 0; k < K; k++)
+                o[k] = 0.0f;
+        }
+        if (want_grad) {
+            double p = exp((double)o[K] - lse);
+            o[K] = (float)(alpha * ((double)tg->nnz * p - is_target) * inv_b);
+        }
+    }
+    *l_sample += alpha * ls;
+    *l_rating += beta * lr;
+    *l_error += gamma * le;
+}
+
+static void colsum(const float *X, size_t rows, size_t cols, float *out)
+{
+    memset(out, 0, cols * sizeof *out);
+    for (size_t r = 0; r < rows; r++)
+        for (size_t c = 0; c < cols; c++)
+            out[c] += X[r * cols + c];
+}
+
+void caerec__batch_run(const caerec_model *m, const caerec_row *inputs,
+                       const caerec_row *targets, size_t B, caerec_rng *rng,
+                       caerec_batch_ws *ws, float *grad, caerec_losses *losses,
+                       int threads)
+{
+    const caerec_dims *dm = &m->dims;
+    const caerec_params *P = &m->params;
+    const size_t n = dm->n, d = dm->d, c1 = dm->c1, c2 = dm->c2;
+    const size_t KK = dm->K + 1, nc2 = n * c2;
+    const float s = rng && m->cfg.dropout > 0.0 ? (float)(1.0 / (1.0 - m->cfg.dropout)) : 1.0f;
+
+    /* 1. Input convolution on the kept cells. */
+    size_t nc = select_cells(m, inputs, B, rng, ws);
+    for (size_t c = 0; c < nc; c++) {
+        float *pre = ws->cell_pre + c * c1;
+        input_conv_pre(m, ws->cell_level[c], ws->cell_types[c], pre);
+        caerec__act_forward(m->cfg.act_in, pre, ws->cell_a + c * c1, c1);
+    }
+    /* 2. Sparse encoder. */
+    for (size_t b = 0; b < B; b++) {
+        float *z = ws->Z + b * d;
+        memcpy(z, P->bh, d * sizeof *z);
+        for (size_t c = ws->row_start[b]; c < ws->row_start[b + 1]; c++) {
+            const float *a = ws->cell_a + c * c1;
+            const float *v = P->V + (size_t)ws->cell_col[c] * c1 * d;
+            for (size_t k = 0; k < c1; k++) {
+                float w = s * a[k];
+                const float *vk = v + k * d;
+                for (size_t h = 0; h < d; h++)
+                    z[h] += w * vk[h];
+            }
+        }
+    }
+    caerec__act_forward(m->cfg.act_hidden, ws->Z, ws->H, B * d);
+    /* 3. Decoder: Y = H W + c, then psi in place. */
+    for (size_t b = 0; b < B; b++)
+        memcpy(ws->Y + b * nc2, P->cb, nc2 * sizeof(float));
+    caerec__sgemm(threads, false, false, B, nc2, d, 1.0f, ws->H, d, P->W, nc2,
+                  1.0f, ws->Y, nc2);
+    caerec__act_forward(m->cfg.act_out, ws->Y, ws->Y, B * nc2);
+    /* 4. Output convolution: O = Q U + bU over all B*n cells. */
+    for (size_t i = 0; i < B * n; i++)
+        memcpy(ws->O + i * KK, P->bU, KK * sizeof(float));
+    caerec__sgemm(threads, false, false, B * n, KK, c2, 1.0f, ws->Y, c2, P->U,
+                  KK, 1.0f, ws->O, KK);
+    /* 5. Loss, and dL/dO in place. */
+    double ls = 0.0, lr = 0.0, le = 0.0;
+    for (size_t b = 0; b < B; b++)
+        row_loss(m, ws->O + b * n * KK, &targets[b], B, grad != NULL, &ls, &lr, &le);
+    losses->sample = ls / (double)B;
+    losses->rating = lr / (double)B;
+    losses->error = le / (double)B;
+    losses->l2 = 0.0;
+    losses->total = losses->sample + losses->rating + losses->error;
+    if (!grad)
+        return;
+
+    caerec_params g = {.data = grad, .size = P->size};
+    caerec__params_bind(&g, dm);
+    /* 6. Output convolution backward: dU = Q^T dO, dbU, dQ = dO U^T. */
+    caerec__sgemm(threads, true, false, c2, KK, B * n, 1.0f, ws->Y, c2, ws->O,
+                  KK, 0.0f, g.U, KK);
+    colsum(ws->O, B * n, KK, g.bU);
+    caerec__sgemm(threads, false, true, B * n, c2, KK, 1.0f, ws->O, KK, P->U,
+                  KK, 0.0f, ws->G, c2);
+    caerec__act_backward(m->cfg.act_out, ws->Y, ws->Y, ws->G, B * nc2);
+    /* 7. Decoder backward: dW = H^T dY, dc, dH = dY W^T, then g'. */
+    caerec__sgemm(threads, true, false, d, nc2, B, 1.0f, ws->H, d, ws->G, nc2,
+                  0.0f, g.W, nc2);
+    colsum(ws->G, B, nc2, g.cb);
+    caerec__sgemm(threads, false, true, B, d, nc2, 1.0f, ws->G, nc2, P->W, nc2,
+                  0.0f, ws->dH, d);
+    caerec__act_backward(m->cfg.act_hidden, ws->Z, ws->H, ws->dH, B * d);
+    colsum(ws->dH, B, d, g.bh);
+    /* 8. Sparse encoder and input convolution backward. */
+    memset(g.V, 0, n * c1 * d * sizeof(float));
+    memset(g.E, 0, dm->C * c1 * sizeof(float));
+    memset(g.bE, 0, c1 * sizeof(float));
+    for (size_t b = 0; b < B; b++) {
+        const float *dz = ws->dH + b * d;
+        for (size_t c = ws->row_start[b]; c < ws->row_start[b + 1]; c++) {
+            const float *a = ws->cell_a + c * c1;
+            const float *v = P->V + (size_t)ws->cell_col[c] * c1 * d;
+            float *gv = g.V + (size_t)ws->cell_col[c] * c1 * d;
+            float da[1024];
+            for (size_t k = 0; k < c1; k++) {
+                float acc = 0.0f, w = s * a[k];
+                const float *vk = v + k * d;
+                float *gvk = gv + k * d;
+                for (size_t h = 0; h < d; h++) {
+                    acc += dz[h] * vk[h];
+                    gvk[h] += w * dz[h];
+                }
+                da[k] = s * acc;
+            }
+            caerec__act_backward(m->cfg.act_in, ws->cell_pre + c * c1, a, da, c1);
+            for (size_t k = 0; k < c1; k++)
+                g.bE[k] += da[k];
+            if (ws->cell_level[c] != CAEREC_NO_LEVEL)
+                for (size_t k = 0; k < c1; k++)
+                    g.E[(size_t)ws->cell_level[c] * c1 + k] += da[k];
+            for (size_t t = 0; t < dm->T; t++)
+                if (ws->cell_types[c] >> t & 1u)
+                    for (size_t k = 0; k < c1; k++)
+                        g.E[(dm->K + t) * c1 + k] += da[k];
+        }
+    }
+}
+
+double caerec__l2_penalty(const caerec_model *m)
+{
+    caerec_layout L;
+    caerec__layout(&L, &m->dims);
+    double sum = 0.0;
+    for (int t = 0; t < CAEREC_N_TENSORS; t++) {
+        if (!caerec__tensor_decayed(t))
+            continue;
+        const float *x = m->params.data + L.offset[t];
+        for (size_t i = 0; i < L.count[t]; i++)
+            sum += (double)x[i] * x[i];
+    }
+    return 0.5 * m->cfg.l2 * sum;
+}

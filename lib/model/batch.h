@@ -1,0 +1,51 @@
+/* One mini-batch through the model: forward pass, loss and (optionally) the
+ * gradient of the loss with respect to every parameter. This is the
+ * training path; prediction uses the lighter caerec__encode/decode. */
+#ifndef CAEREC_MODEL_BATCH_H
+#define CAEREC_MODEL_BATCH_H
+
+#include "model/model.h"
+
+typedef struct caerec_batch_sizes {
+    size_t bytes; /* workspace for B rows */
+} caerec_batch_sizes;
+
+/* Workspace bytes for batches of up to B rows holding up to max_cells
+ * input cells in all. CAEREC_ETOOBIG on overflow. */
+int caerec__batch_sizes(caerec_batch_sizes *out, const caerec_dims *dm,
+                        size_t B, size_t max_cells);
+
+typedef struct caerec_batch_ws {
+    size_t max_rows, max_cells;
+    float *Z, *H, *dH;   /* B x d: pre-activation, g(Z), then dL/dZ */
+    float *Y;            /* B x n x C2: decoder output, psi applied in place */
+    float *O;            /* B x n x (K+1): logits, then dL/dlogits in place */
+    float *G;            /* B x n x C2: dL/dY */
+    size_t *row_start;   /* B + 1 offsets into the cell arrays */
+    uint32_t *cell_col;  /* kept input cells (after dropout) */
+    int8_t *cell_level;
+    uint32_t *cell_types;
+    float *cell_pre;     /* cells x C1: x E + bE */
+    float *cell_a;       /* cells x C1: phi(pre), then scratch */
+} caerec_batch_ws;
+
+int caerec__batch_ws_alloc(caerec_batch_ws *ws, const caerec_dims *dm,
+                           size_t max_rows, size_t max_cells);
+void caerec__batch_ws_free(caerec_batch_ws *ws);
+
+/* Runs B rows. inputs[b] is the row fed to the encoder (dropped out with
+ * probability cfg.dropout when rng is non-NULL, else kept whole with
+ * s = 1); targets[b] holds the cells whose likelihood is the loss (the
+ * same row when training). The total input cells must be <= ws->max_cells.
+ * losses receives the per-row averaged terms (l2 left 0: the optimizer
+ * adds it). When grad is non-NULL (params.size floats) it receives dL/dtheta
+ * of the data terms, without the L2 part. threads: BLIS threads. */
+void caerec__batch_run(const caerec_model *model, const caerec_row *inputs,
+                       const caerec_row *targets, size_t B, caerec_rng *rng,
+                       caerec_batch_ws *ws, float *grad, caerec_losses *losses,
+                       int threads);
+
+/* lambda/2 * sum of squares of the decayed tensors. */
+double caerec__l2_penalty(const caerec_model *model);
+
+#endif

@@ -1,0 +1,158 @@
+/* Inference primitives: encode rows to hidden codes, decode hidden codes to
+ * the K + 1 output logits of a range of columns, and the per-model cache
+ * built from them. Everything here reads the model only; each caller brings
+ * its own workspace, so any number of threads can run these at once. */
+#include "model/model.h"
+
+#include "common/alloc.h"
+#include "kernels/activation.h"
+#include "kernels/gemm.h"
+#include "kernels/softmax.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int caerec__infer_ws_alloc(caerec_infer_ws *ws, const caerec_model *m,
+                           size_t max_rows)
+{
+    size_t cells;
+    memset(ws, 0, sizeof *ws);
+    if (!caerec__mul(max_rows, m->dims.n, &cells) ||
+        !caerec__mul(cells, m->dims.c2, &cells))
+        return CAEREC_ETOOBIG;
+    ws->max_rows = max_rows;
+    ws->pre = caerec__alloc_floats(m->dims.c1);
+    ws->Y = caerec__alloc_floats(cells);
+    if (!ws->pre || !ws->Y) {
+        caerec__infer_ws_free(ws);
+        return CAEREC_ENOMEM;
+    }
+    return CAEREC_OK;
+}
+
+void caerec__infer_ws_free(caerec_infer_ws *ws)
+{
+    caerec__free_floats(ws->pre);
+    caerec__free_floats(ws->Y);
+    memset(ws, 0, sizeof *ws);
+}
+
+void caerec__encode(const caerec_model *m, const caerec_row *rows, size_t B,
+                    caerec_infer_ws *ws, float *H)
+{
+    const caerec_dims *dm = &m->dims;
+    const caerec_params *P = &m->params;
+    const size_t d = dm->d, c1 = dm->c1;
+    for (size_t b = 0; b < B; b++) {
+        float *z = H + b * d;
+        memcpy(z, P->bh, d * sizeof *z);
+        const caerec_row *r = &rows[b];
+        for (size_t i = 0; i < r->nnz; i++) {
+            float *a = ws->pre;
+            memcpy(a, P->bE, c1 * sizeof *a);
+            if (r->level[i] != CAEREC_NO_LEVEL)
+                for (size_t k = 0; k < c1; k++)
+                    a[k] += P->E[(size_t)r->level[i] * c1 + k];
+            for (size_t t = 0; t < dm->T; t++)
+                if (r->types[i] >> t & 1u)
+                    for (size_t k = 0; k < c1; k++)
+                        a[k] += P->E[(dm->K + t) * c1 + k];
+            caerec__act_forward(m->cfg.act_in, a, a, c1);
+            const float *v = P->V + (size_t)r->col[i] * c1 * d;
+            for (size_t k = 0; k < c1; k++)
+                for (size_t h = 0; h < d; h++)
+                    z[h] += a[k] * v[k * d + h];
+        }
+    }
+    caerec__act_forward(m->cfg.act_hidden, H, H, B * d);
+}
+
+void caerec__decode(const caerec_model *m, const float *H, size_t B, size_t j0,
+                    size_t j1, caerec_infer_ws *ws, float *O, int threads)
+{
+    const caerec_dims *dm = &m->dims;
+    const caerec_params *P = &m->params;
+    const size_t c2 = dm->c2, KK = dm->K + 1, nc = j1 - j0;
+    const size_t ldw = dm->n * c2, width = nc * c2;
+    for (size_t b = 0; b < B; b++)
+        memcpy(ws->Y + b * width, P->cb + j0 * c2, width * sizeof(float));
+    caerec__sgemm(threads, false, false, B, width, dm->d, 1.0f, H, dm->d,
+                  P->W + j0 * c2, ldw, 1.0f, ws->Y, width);
+    caerec__act_forward(m->cfg.act_out, ws->Y, ws->Y, B * width);
+    for (size_t i = 0; i < B * nc; i++)
+        memcpy(O + i * KK, P->bU, KK * sizeof(float));
+    caerec__sgemm(threads, false, false, B * nc, KK, c2, 1.0f, ws->Y, c2, P->U,
+                  KK, 1.0f, O, KK);
+}
+
+const caerec_csr *caerec__user_rows(const caerec_model *m)
+{
+    return m->cfg.orientation == CAEREC_ORIENT_ITEM ? &m->by_user : &m->rows;
+}
+
+void caerec__infer_cache_invalidate(caerec_model *m)
+{
+    pthread_mutex_lock(&m->cache.lock);
+    m->cache.valid = 0;
+    pthread_mutex_unlock(&m->cache.lock);
+}
+
+/* Hidden codes of every training row; for item orientation also the
+ * log-sum-exp of each row's consumption logits and pi_r. */
+static int build(caerec_model *m)
+{
+    const caerec_dims *dm = &m->dims;
+    caerec_infer_cache *c = &m->cache;
+    const size_t block = 64;
+    if (!c->hidden && !(c->hidden = caerec__alloc_floats(dm->m * dm->d)))
+        return CAEREC_ENOMEM;
+    caerec_infer_ws ws;
+    int rc = caerec__infer_ws_alloc(&ws, m, block);
+    if (rc)
+        return rc;
+    caerec_row rows[64];
+    for (size_t r0 = 0; r0 < dm->m; r0 += block) {
+        size_t B = dm->m - r0 < block ? dm->m - r0 : block;
+        for (size_t b = 0; b < B; b++)
+            rows[b] = caerec__csr_row(&m->rows, r0 + b);
+        caerec__encode(m, rows, B, &ws, c->hidden + r0 * dm->d);
+    }
+    if (m->cfg.orientation == CAEREC_ORIENT_ITEM) {
+        size_t KK = dm->K + 1;
+        float *O = caerec__alloc_floats(block * dm->n * KK);
+        if (!c->lse)
+            c->lse = caerec__malloc_array(dm->m, sizeof(double));
+        if (!c->row_pi)
+            c->row_pi = caerec__malloc_array(dm->m, sizeof(double));
+        if (!O || !c->lse || !c->row_pi) {
+            caerec__free_floats(O);
+            caerec__infer_ws_free(&ws);
+            return CAEREC_ENOMEM;
+        }
+        for (size_t r0 = 0; r0 < dm->m; r0 += block) {
+            size_t B = dm->m - r0 < block ? dm->m - r0 : block;
+            caerec__decode(m, c->hidden + r0 * dm->d, B, 0, dm->n, &ws, O,
+                           m->cfg.threads);
+            for (size_t b = 0; b < B; b++)
+                c->lse[r0 + b] = caerec__logsumexp(O + b * dm->n * KK + dm->K, dm->n, KK);
+        }
+        caerec__free_floats(O);
+        for (size_t r = 0; r < dm->m; r++)
+            c->row_pi[r] = (double)(m->rows.ptr[r + 1] - m->rows.ptr[r]) /
+                           (double)m->rows.nnz;
+    }
+    caerec__infer_ws_free(&ws);
+    c->valid = 1;
+    return CAEREC_OK;
+}
+
+int caerec__model_ready(const caerec_model *model)
+{
+    /* The cache is derived data: building it does not change what the
+     * model predicts, so a const model may fill it (under the lock). */
+    caerec_model *m = (caerec_model *)model;
+    pthread_mutex_lock(&m->cache.lock);
+    int rc = m->cache.valid ? CAEREC_OK : build(m);
+    pthread_mutex_unlock(&m->cache.lock);
+    return rc;
+}
