@@ -10,11 +10,19 @@
 /* *out = a * b; false (and *out untouched) when it overflows size_t. */
 static inline bool caerec__mul(size_t a, size_t b, size_t *out)
 {
-    return !__builtin_mul_overflow(a, b, out);
+    size_t r; /* the builtin writes the wrapped value even on overflow */
+    if (__builtin_mul_overflow(a, b, &r))
+        return false;
+    *out = r;
+    return true;
 }
 static inline bool caerec__add(size_t a, size_t b, size_t *out)
 {
-    return !__builtin_add_overflow(a, b, out);
+    size_t r;
+    if (__builtin_add_overflow(a, b, &r))
+        return false;
+    *out = r;
+    return true;
 }
 
 /* malloc(n * size) / calloc; NULL on overflow or exhaustion. */
