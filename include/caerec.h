@@ -474,7 +474,8 @@ typedef struct caerec_epoch_report {
     int improved;         /**< 1 if this epoch is the best so far */
 } caerec_epoch_report;
 
-#define CAEREC_EPOCH_REPORT_INIT {sizeof(caerec_epoch_report)}
+#define CAEREC_EPOCH_REPORT_INIT                                               \
+    {sizeof(caerec_epoch_report), 0, {0, 0, 0, 0, 0}, 0, 0, 0, 0, 0}
 
 /** Called after every epoch of caerec_model_fit; return non-zero to stop
  *  training (the best parameters are still kept). */
@@ -646,7 +647,7 @@ typedef struct caerec_rating_metrics {
     size_t n_ratings;
     size_t skipped;
 } caerec_rating_metrics;
-#define CAEREC_RATING_METRICS_INIT {sizeof(caerec_rating_metrics)}
+#define CAEREC_RATING_METRICS_INIT {sizeof(caerec_rating_metrics), 0, 0, 0, 0}
 
 /** Top-k accuracy on held-out cells (every test cell counts as relevant),
  *  ranking all items not in the user's training data by `score`, averaged
@@ -663,7 +664,8 @@ typedef struct caerec_topk_metrics {
     double hit_rate;
     size_t users;
 } caerec_topk_metrics;
-#define CAEREC_TOPK_METRICS_INIT {sizeof(caerec_topk_metrics)}
+#define CAEREC_TOPK_METRICS_INIT                                               \
+    {sizeof(caerec_topk_metrics), 0, 0, 0, 0, 0, 0}
 
 /** RMSE and MAE over test's ratings. Errors: CAEREC_EINVAL (NULL,
  *  different scale), CAEREC_EUNSUPPORTED (model without ratings, K = 0). */

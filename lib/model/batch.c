@@ -50,6 +50,7 @@ int caerec__batch_ws_alloc(caerec_batch_ws *ws, const caerec_dims *dm,
     ws->Y = caerec__alloc_floats(B * n * dm->c2);
     ws->O = caerec__alloc_floats(B * n * (dm->K + 1));
     ws->G = caerec__alloc_floats(B * n * dm->c2);
+    ws->rows = caerec__malloc_array(B, sizeof(caerec_row));
     ws->row_start = caerec__malloc_array(B + 1, sizeof(size_t));
     ws->cell_col = caerec__malloc_array(max_cells, sizeof(uint32_t));
     ws->cell_level = caerec__malloc_array(max_cells, sizeof(int8_t));
@@ -57,7 +58,7 @@ int caerec__batch_ws_alloc(caerec_batch_ws *ws, const caerec_dims *dm,
     ws->cell_pre = caerec__alloc_floats(max_cells * dm->c1);
     ws->cell_a = caerec__alloc_floats(max_cells * dm->c1);
     if (!ws->Z || !ws->H || !ws->dH || !ws->Y || !ws->O || !ws->G ||
-        !ws->row_start || !ws->cell_col || !ws->cell_level ||
+        !ws->rows || !ws->row_start || !ws->cell_col || !ws->cell_level ||
         !ws->cell_types || !ws->cell_pre || !ws->cell_a) {
         caerec__batch_ws_free(ws);
         return CAEREC_ENOMEM;
@@ -73,6 +74,7 @@ void caerec__batch_ws_free(caerec_batch_ws *ws)
     caerec__free_floats(ws->Y);
     caerec__free_floats(ws->O);
     caerec__free_floats(ws->G);
+    free(ws->rows);
     free(ws->row_start);
     free(ws->cell_col);
     free(ws->cell_level);

@@ -21,6 +21,7 @@ typedef struct caerec_batch_ws {
     float *Y;            /* B x n x C2: decoder output, psi applied in place */
     float *O;            /* B x n x (K+1): logits, then dL/dlogits in place */
     float *G;            /* B x n x C2: dL/dY */
+    caerec_row *rows;    /* B row views, for callers assembling a batch */
     size_t *row_start;   /* B + 1 offsets into the cell arrays */
     uint32_t *cell_col;  /* kept input cells (after dropout) */
     int8_t *cell_level;

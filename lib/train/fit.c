@@ -1,0 +1,121 @@
+/* caerec_model_fit: epochs, validation, early stopping that keeps the
+ * parameters of the best epoch, and the per-epoch callback. */
+#include "common/alloc.h"
+#include "common/error.h"
+#include "train/train.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Fills the validation fields of r. The ranking and rating metrics come
+ * from the public evaluation functions, so fit reports exactly what a
+ * caller measuring the same model would. */
+static int validate(caerec_model *m, const caerec_dataset *valid,
+                    const caerec_valid_set *vs, caerec_epoch_report *r)
+{
+    int rc = caerec__valid_loss(m, vs, &r->valid_loss);
+    if (rc)
+        return rc;
+    if (m->dims.K > 0) {
+        caerec_rating_metrics rm = CAEREC_RATING_METRICS_INIT;
+        if ((rc = caerec_evaluate_ratings(m, valid, &rm)))
+            return rc;
+        r->valid_rmse = rm.n_ratings ? rm.rmse : NAN;
+    }
+    size_t k = 20;
+    caerec_topk_metrics tm = CAEREC_TOPK_METRICS_INIT;
+    if ((rc = caerec_evaluate_topk(m, valid, &k, 1, &tm)))
+        return rc;
+    r->valid_ndcg = tm.users ? tm.ndcg : NAN;
+    return CAEREC_OK;
+}
+
+/* The early-stopping figure, oriented so that lower is better. */
+static double watched(const caerec_model *m, const caerec_epoch_report *r)
+{
+    switch (m->cfg.early_stop) {
+    case CAEREC_METRIC_RMSE: return isnan(r->valid_rmse) ? r->valid_loss : r->valid_rmse;
+    case CAEREC_METRIC_NDCG: return -r->valid_ndcg;
+    default: return r->valid_loss;
+    }
+}
+
+static void copy_report(caerec_epoch_report *dst, const caerec_epoch_report *src)
+{
+    size_t n = dst->struct_size < sizeof *src ? dst->struct_size : sizeof *src;
+    if (n > sizeof dst->struct_size)
+        memcpy((char *)dst + sizeof dst->struct_size,
+               (const char *)src + sizeof src->struct_size, n - sizeof src->struct_size);
+}
+
+CAEREC_API int caerec_model_fit(caerec_model *m, const caerec_dataset *valid,
+                                caerec_epoch_callback callback, void *user,
+                                caerec_epoch_report *best)
+{
+    CAEREC_CHECK_NULL(m);
+    if (!m->train)
+        return caerec__fail(CAEREC_ESTATE,
+                            "caerec_model_fit: this model was loaded from a model file and has no optimizer state; train from a checkpoint instead");
+    if (best && best->struct_size < sizeof(size_t))
+        return caerec__fail(CAEREC_EINVAL, "caerec_model_fit: best->struct_size is not set (use CAEREC_EPOCH_REPORT_INIT)");
+    caerec_valid_set vs = {0};
+    int rc;
+    if (valid && (rc = caerec__valid_set_build(&vs, m, valid)))
+        return rc;
+    float *best_params = NULL;
+    if (valid && !(best_params = caerec__alloc_floats(m->params.size))) {
+        caerec__valid_set_free(&vs);
+        return caerec__fail(CAEREC_ENOMEM, "caerec_model_fit: out of memory for the best-epoch copy");
+    }
+    caerec_epoch_report best_r = CAEREC_EPOCH_REPORT_INIT;
+    double best_score = INFINITY;
+    int have_best = 0;
+    size_t since_best = 0;
+    rc = CAEREC_OK;
+    for (size_t e = 0; e < m->cfg.epochs; e++) {
+        double t0 = now_seconds();
+        caerec_epoch_report r = CAEREC_EPOCH_REPORT_INIT;
+        rc = caerec_model_train_epoch(m, &r.train);
+        if (rc)
+            break;
+        r.epoch = m->train->epoch;
+        r.valid_loss = r.valid_rmse = r.valid_ndcg = NAN;
+        if (valid && (rc = validate(m, valid, &vs, &r)))
+            break;
+        r.seconds = now_seconds() - t0;
+        double score = valid ? watched(m, &r) : r.train.total;
+        if (!valid || !have_best || score < best_score) {
+            r.improved = 1;
+            best_score = score;
+            have_best = 1;
+            since_best = 0;
+            best_r = r;
+            if (best_params)
+                memcpy(best_params, m->params.data, m->params.size * sizeof(float));
+        } else {
+            since_best++;
+        }
+        if (callback && callback(&r, user))
+            break;
+        if (valid && m->cfg.patience && since_best >= m->cfg.patience)
+            break;
+    }
+    if (best_params && have_best) {
+        memcpy(m->params.data, best_params, m->params.size * sizeof(float));
+        caerec__infer_cache_invalidate(m);
+    }
+    caerec__free_floats(best_params);
+    caerec__valid_set_free(&vs);
+    if (best && have_best)
+        copy_report(best, &best_r);
+    return rc;
+}
