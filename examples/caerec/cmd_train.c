@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "progress.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -257,6 +258,12 @@ int cli_cmd_train(int argc, char **argv)
         return code < 0 ? CLI_OK : code; /* -1: --help */
     }
     FILE *msg = o.quiet ? NULL : stderr;
+    /* Fail before the long part if the log cannot be written. */
+    if (o.log != NULL && (log = fopen(o.log, "w")) == NULL) {
+        code = cli_error(CLI_EOTHER, "%s: cannot open log file for writing: %s",
+                         o.log, strerror(errno));
+        goto done;
+    }
 
     if (o.resume != NULL) {
         if ((code = cli_load_model_checkpoint(&model, o.resume)) != CLI_OK)
@@ -297,12 +304,6 @@ int cli_cmd_train(int argc, char **argv)
     train = NULL;
     caerec_dataset_free(full);
     full = NULL;
-
-    if (o.log != NULL && (log = fopen(o.log, "w")) == NULL) {
-        code = cli_error(CLI_EOTHER, "%s: cannot open log file for writing",
-                         o.log);
-        goto done;
-    }
 
     uint64_t epochs = 0;
     if ((st = caerec_model_config(&model_cfg, model)) != CAEREC_OK) {
