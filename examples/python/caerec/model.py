@@ -21,6 +21,11 @@ SCORE_KEYS = ("p_sample", "p_consume", "rating", "p_like", "p_joint",
 RATING_SCORES = frozenset((2, 3, 4, 5))
 
 
+def level_text(value):
+    """A rating level as the caerec tool prints it in column names."""
+    return "%.10g" % value
+
+
 def score_id(score):
     """The caerec_score value of 'sample', 'p_sample', 'like', 2, ..."""
     if isinstance(score, int) and 0 <= score < len(SCORES):
@@ -364,7 +369,9 @@ class Model:
         Returns a dict with the keys of `scores` (default: p_sample,
         p_consume and, for models with a rating scale, rating, p_like,
         p_joint, discovery) and, if levels, 'p_levels': per pair the
-        probabilities of the K rating levels (model.levels).  Values are
+        probabilities of the K rating levels (model.levels), and the same
+        per level as 'p_<level>' ('p_1' ... 'p_5', 'p_0.5'), the column
+        names of `caerec predict`.  Values are
         lists, or numpy arrays when users or items was a numpy array.
         Unknown users or items raise NotFound."""
         like_numpy = is_ndarray(users) or is_ndarray(items)
@@ -404,6 +411,10 @@ class Model:
                result.items()}
         if want_levels:
             out["p_levels"] = output(probs, like_numpy)
+            # one column per level too, named as the caerec tool's columns
+            for k, value in enumerate(self.levels):
+                out["p_%s" % level_text(value)] = output(
+                    [row[k] for row in probs], like_numpy)
         return out
 
     def score_all(self, user, score="sample", as_numpy=None):
