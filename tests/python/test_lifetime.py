@@ -45,19 +45,31 @@ class LeakTest(TestCase):
         # cost tens of MiB
         self.assert_bounded(cycle, 8)
 
-    def test_models(self):
+    def test_models_and_configs(self):
+        data = caerec.Dataset.synthetic(n_users=30, n_items=20,
+                                        mean_per_user=5, seed=2)
+        config = caerec.Config(hidden=16, epochs=1)
+
+        def cycle():
+            with caerec.Model(config).prepare(data) as m:
+                m.train_step()
+            m = caerec.Model(hidden=16).prepare(data)
+            del m  # freed by the garbage collector
+
+        self.assert_bounded(cycle, 8)
+
+    def test_loaded_models_and_scorers(self):
         data = caerec.Dataset.synthetic(n_users=30, n_items=20,
                                         mean_per_user=5, seed=2)
         template = caerec.Model(hidden=16, epochs=1, seed=1).fit(data)
         blob = template.to_bytes()
         user = template.user_ids()[0]
-        config = caerec.Config(hidden=16, epochs=1)
 
         def cycle():
-            with caerec.Model(config).prepare(data):
-                pass
             m = caerec.Model.from_bytes(blob)
             m.recommend(user, k=3)
+            m.predict(user, [m.item_id(0)])
+            m.to_bytes()  # caerec_free of the saved buffer
             del m  # freed by the garbage collector
 
         self.assert_bounded(cycle, 8)

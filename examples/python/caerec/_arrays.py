@@ -9,7 +9,6 @@ converted once into an array.array of the C type.
 
 import array
 import ctypes
-import math
 import numbers
 import sys
 
@@ -87,8 +86,11 @@ def as_c_array(values, ctype, what="values"):
     n = len(arr)
     if n == 0:
         return CArray(ptr_type(), 0, arr, False)
-    address, _ = arr.buffer_info()
-    return CArray(ctypes.cast(address, ptr_type), n, arr, False)
+    # A ctypes array over the array.array's own buffer; the pointer cast
+    # from it keeps both alive (through ctypes' _objects), so .ptr stays
+    # valid even when the CArray itself is dropped.
+    view = (ctype * n).from_buffer(arr)
+    return CArray(ctypes.cast(view, ptr_type), n, arr, False)
 
 
 def output(values, like_numpy, dtype="float64"):
@@ -98,6 +100,3 @@ def output(values, like_numpy, dtype="float64"):
         return numpy_module().asarray(values, dtype=dtype)
     return values
 
-
-def finite_or_nan(x):
-    return x if math.isfinite(x) else float("nan")
