@@ -72,8 +72,14 @@ static int on_epoch(const caerec_epoch_report *r, void *user)
         if (st != CAEREC_OK) {
             /* Keep the message: later calls may overwrite last_error. */
             c->ckpt_status = st;
-            snprintf(c->ckpt_error, sizeof c->ckpt_error, "%s",
-                     caerec_last_error());
+            const char *m = caerec_last_error();
+            if (*m == '\0')
+                m = caerec_strerror(st);
+            if (strstr(m, c->checkpoint) != NULL)
+                snprintf(c->ckpt_error, sizeof c->ckpt_error, "%s", m);
+            else
+                snprintf(c->ckpt_error, sizeof c->ckpt_error,
+                         "checkpoint %s: %s", c->checkpoint, m);
             return 1;
         }
     }

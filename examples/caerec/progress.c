@@ -25,7 +25,9 @@ void cli_format_duration(char *buf, size_t size, double seconds)
     if (!isfinite(seconds) || seconds < 0)
         seconds = 0;
     long s = (long)(seconds + 0.5);
-    if (s < 60)
+    if (seconds < 9.95)
+        snprintf(buf, size, "%.1fs", seconds);
+    else if (s < 60)
         snprintf(buf, size, "%lds", s);
     else if (s < 3600)
         snprintf(buf, size, "%ldm%02lds", s / 60, s % 60);

@@ -76,7 +76,7 @@ make_data() {
         for (u = 1; u <= 30; u++) for (i = 1; i <= 40; i++) {
             h = (u * 7 + i * 13) % 5
             if (h > 2) continue
-            r = (u % 2 == i % 2) ? 4 + (u + i) % 2 : 1 + (u + i) % 2
+            r = (u % 2 == i % 2) ? 4 + int(i / 3) % 2 : 1 + int(i / 3) % 2
             if ((u + i) % 7 == 0) r = 3
             line = u "\t" i "\t" r "\t" (1000000 + u * 100 + i)
             if (h < 2) print line > "train.tsv"; else print line > "test.tsv"
