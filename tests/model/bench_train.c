@@ -1,0 +1,101 @@
+/* Training benchmark (not a test): a few epochs on ML-1M-sized synthetic
+ * data, reporting seconds per epoch, the model's useful FLOPs per epoch,
+ * the achieved rate, and the machine's own BLIS SGEMM rate measured in the
+ * same process on the same threads, for 1 and 2 threads.
+ *
+ *   build/tests/model/bench_train [epochs] [users] [items] [per_user]
+ */
+#include "caerec.h"
+#include "kernels/gemm.h"
+#include "model/model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <time.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+/* The decoder's product shape (B x d)(d x n*C2): what dominates an epoch. */
+static double sgemm_rate(int threads, size_t M, size_t N, size_t K)
+{
+    float *A = calloc(M * K, 4), *B = calloc(K * N, 4), *C = calloc(M * N, 4);
+    for (size_t i = 0; i < M * K; i++)
+        A[i] = (float)(i % 7) * 0.1f;
+    for (size_t i = 0; i < K * N; i++)
+        B[i] = (float)(i % 5) * 0.1f;
+    caerec__sgemm(threads, false, false, M, N, K, 1, A, K, B, N, 0, C, N);
+    int reps = 0;
+    double t0 = now(), t;
+    do {
+        caerec__sgemm(threads, false, false, M, N, K, 1, A, K, B, N, 0, C, N);
+        reps++;
+    } while ((t = now() - t0) < 1.0);
+    free(A);
+    free(B);
+    free(C);
+    return 2.0 * M * N * K * reps / t;
+}
+
+static void check(int rc, const char *what)
+{
+    if (rc < 0) {
+        fprintf(stderr, "%s: %s\n", what, caerec_last_error());
+        exit(1);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    int epochs = argc > 1 ? atoi(argv[1]) : 2;
+    caerec_synthetic_options so = CAEREC_SYNTHETIC_OPTIONS_INIT;
+    so.n_users = argc > 2 ? strtoul(argv[2], NULL, 10) : 6040;
+    so.n_items = argc > 3 ? strtoul(argv[3], NULL, 10) : 3706;
+    so.mean_per_user = argc > 4 ? atof(argv[4]) : 150;
+    so.n_groups = 20;
+    caerec_dataset *ds;
+    check(caerec_dataset_synthetic(&ds, &so), "synthetic");
+    printf("data: %zu users x %zu items, %zu ratings (synthetic)\n",
+           caerec_dataset_n_users(ds), caerec_dataset_n_items(ds),
+           caerec_dataset_n_ratings(ds));
+    for (int threads = 1; threads <= 2; threads++) {
+        caerec_config *cfg;
+        check(caerec_config_create(&cfg), "config");
+        check(caerec_config_set(cfg, "orientation", "user"), "orientation");
+        check(caerec_config_set(cfg, "batch", "128"), "batch");
+        check(caerec_config_set_int(cfg, CAEREC_OPT_THREADS, threads), "threads");
+        caerec_model *m;
+        check(caerec_model_create(&m, cfg, ds), "create");
+        const caerec_dims *dm = &m->dims;
+        double nnz_kept = (double)m->rows.nnz * (1.0 - m->cfg.dropout);
+        double flops = 6.0 * dm->m * dm->d * dm->n * dm->c2 +
+                       6.0 * dm->m * dm->n * dm->c2 * (dm->K + 1) +
+                       6.0 * nnz_kept * dm->c1 * dm->d;
+        double rate = sgemm_rate(threads, 128, dm->n * dm->c2, dm->d);
+        double best = 1e30;
+        for (int e = 0; e < epochs; e++) {
+            caerec_losses l;
+            double t0 = now();
+            check(caerec_model_train_epoch(m, &l), "epoch");
+            double t = now() - t0;
+            if (t < best)
+                best = t;
+            printf("threads %d epoch %d: %.2f s, loss %.4f (sample %.4f rating %.4f error %.4f l2 %.4f)\n",
+                   threads, e + 1, t, l.total, l.sample, l.rating, l.error, l.l2);
+        }
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        printf("threads %d: %.2f s/epoch, %.1f GFLOP/epoch, %.1f GFLOP/s = %.2f x SGEMM (%.1f GFLOP/s), peak RSS %.0f MB\n",
+               threads, best, flops / 1e9, flops / best / 1e9,
+               flops / best / rate, rate / 1e9, ru.ru_maxrss / 1024.0);
+        caerec_model_free(m);
+        caerec_config_free(cfg);
+    }
+    caerec_dataset_free(ds);
+    return 0;
+}

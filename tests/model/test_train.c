@@ -1,0 +1,264 @@
+/* Training behaviour on the synthetic generator's planted data: losses
+ * fall, runs are bit-reproducible, divergence is caught, early stopping
+ * keeps the best epoch, and the learned distributions approach the planted
+ * ones (better than popularity) as data grows. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "data/synthetic.h"
+#include "model/model.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static caerec_dataset *synth(size_t users, size_t items, double per_user,
+                             uint64_t seed)
+{
+    caerec_synthetic_options so = CAEREC_SYNTHETIC_OPTIONS_INIT;
+    so.n_users = users;
+    so.n_items = items;
+    so.n_groups = 4;
+    so.mean_per_user = per_user;
+    so.seed = seed;
+    caerec_dataset *ds;
+    assert_int_equal(caerec_dataset_synthetic(&ds, &so), 0);
+    return ds;
+}
+
+static caerec_config *small_config(const char *orientation)
+{
+    caerec_config *cfg;
+    assert_int_equal(caerec_config_create(&cfg), 0);
+    assert_int_equal(caerec_config_set(cfg, "orientation", orientation), 0);
+    assert_int_equal(caerec_config_set(cfg, "hidden", "24"), 0);
+    assert_int_equal(caerec_config_set(cfg, "c1", "4"), 0);
+    assert_int_equal(caerec_config_set(cfg, "c2", "6"), 0);
+    assert_int_equal(caerec_config_set(cfg, "batch", "32"), 0);
+    assert_int_equal(caerec_config_set(cfg, "lr", "0.01"), 0);
+    assert_int_equal(caerec_config_set(cfg, "l2", "0.001"), 0);
+    return cfg;
+}
+
+static void test_losses_fall(void **state)
+{
+    (void)state;
+    caerec_dataset *ds = synth(200, 80, 15, 1);
+    for (int o = 0; o < 2; o++) {
+        caerec_config *cfg = small_config(o ? "item" : "user");
+        caerec_model *m;
+        assert_int_equal(caerec_model_create(&m, cfg, ds), 0);
+        caerec_losses first, last;
+        assert_int_equal(caerec_model_train_epoch(m, &first), 0);
+        for (int e = 0; e < 15; e++)
+            assert_int_equal(caerec_model_train_epoch(m, &last), 0);
+        assert_true(last.sample < first.sample);
+        assert_true(last.rating < 0.9 * first.rating);
+        assert_true(last.error < first.error);
+        assert_int_equal(caerec_model_epoch(m), 16);
+        caerec_model_free(m);
+        caerec_config_free(cfg);
+    }
+    caerec_dataset_free(ds);
+}
+
+static void test_step_reports_epoch_end(void **state)
+{
+    (void)state;
+    caerec_dataset *ds = synth(70, 40, 8, 2);
+    caerec_config *cfg = small_config("user");
+    caerec_model *m;
+    assert_int_equal(caerec_model_create(&m, cfg, ds), 0);
+    /* 70 rows in batches of 32: steps of 32, 32, 6, then the epoch ends */
+    assert_int_equal(caerec_model_train_step(m, NULL), 0);
+    assert_int_equal(caerec_model_train_step(m, NULL), 0);
+    assert_int_equal(caerec_model_train_step(m, NULL), 1);
+    assert_int_equal(caerec_model_epoch(m), 1);
+    caerec_model_free(m);
+    caerec_config_free(cfg);
+    caerec_dataset_free(ds);
+}
+
+static void test_deterministic(void **state)
+{
+    (void)state;
+    caerec_dataset *ds = synth(150, 60, 12, 3);
+    for (int threads = 1; threads <= 2; threads++) {
+        caerec_model *m[2];
+        for (int r = 0; r < 2; r++) {
+            caerec_config *cfg = small_config("user");
+            assert_int_equal(caerec_config_set_int(cfg, CAEREC_OPT_THREADS, threads), 0);
+            assert_int_equal(caerec_model_create(&m[r], cfg, ds), 0);
+            for (int e = 0; e < 3; e++)
+                assert_int_equal(caerec_model_train_epoch(m[r], NULL), 0);
+            caerec_config_free(cfg);
+        }
+        assert_int_equal(m[0]->params.size, m[1]->params.size);
+        assert_memory_equal(m[0]->params.data, m[1]->params.data,
+                            m[0]->params.size * sizeof(float));
+        caerec_model_free(m[0]);
+        caerec_model_free(m[1]);
+    }
+    /* a different seed gives different parameters */
+    caerec_model *a, *b;
+    caerec_config *cfg = small_config("user");
+    assert_int_equal(caerec_model_create(&a, cfg, ds), 0);
+    assert_int_equal(caerec_config_set(cfg, "seed", "7"), 0);
+    assert_int_equal(caerec_model_create(&b, cfg, ds), 0);
+    assert_memory_not_equal(a->params.data, b->params.data, a->params.size * sizeof(float));
+    caerec_model_free(a);
+    caerec_model_free(b);
+    caerec_config_free(cfg);
+    caerec_dataset_free(ds);
+}
+
+static int all_finite(const caerec_model *m)
+{
+    for (size_t i = 0; i < m->params.size; i++)
+        if (!isfinite(m->params.data[i]))
+            return 0;
+    return 1;
+}
+
+static void test_divergence_is_caught(void **state)
+{
+    (void)state;
+    caerec_dataset *ds = synth(100, 50, 10, 4);
+    caerec_config *cfg = small_config("user");
+    assert_int_equal(caerec_config_set(cfg, "lr", "1000000"), 0);
+    assert_int_equal(caerec_config_set(cfg, "l2", "0"), 0);
+    caerec_model *m;
+    assert_int_equal(caerec_model_create(&m, cfg, ds), 0);
+    /* Adam bounds each step by about lr, so even an absurd rate keeps the
+     * parameters finite (the loss stays computable through log-sum-exp). */
+    for (int s = 0; s < 20; s++) {
+        int rc = caerec_model_train_step(m, NULL);
+        assert_true(rc == 0 || rc == 1 || rc == CAEREC_ENUMERIC);
+    }
+    assert_true(all_finite(m));
+    /* Logits that overflow float make the loss non-finite: the step must be
+     * refused with CAEREC_ENUMERIC and leave every parameter as it was. */
+    for (size_t i = 0; i < m->dims.c2 * (m->dims.K + 1); i++)
+        m->params.U[i] = 3e38f;
+    float *before = malloc(m->params.size * sizeof(float));
+    memcpy(before, m->params.data, m->params.size * sizeof(float));
+    uint64_t steps = m->train->step;
+    assert_int_equal(caerec_model_train_step(m, NULL), CAEREC_ENUMERIC);
+    assert_non_null(strstr(caerec_last_error(), "not finite"));
+    assert_memory_equal(before, m->params.data, m->params.size * sizeof(float));
+    assert_int_equal(m->train->step, steps);
+    assert_true(all_finite(m));
+    /* fit reports the same error and keeps finite parameters */
+    assert_int_equal(caerec_model_fit(m, NULL, NULL, NULL, NULL), CAEREC_ENUMERIC);
+    assert_true(all_finite(m));
+    free(before);
+    caerec_model_free(m);
+    caerec_config_free(cfg);
+    caerec_dataset_free(ds);
+}
+
+/* Total-variation distance between the learned and the planted sampling
+ * distributions, per user over the items the user did not consume
+ * (renormalised), averaged over users; also popularity's. */
+static void tv_distance(const caerec_model *m, const caerec_dataset *ds,
+                        const caerec__synth_truth *truth, double *model_tv,
+                        double *pop_tv)
+{
+    const caerec_dims *dm = &m->dims;
+    caerec_infer_ws ws;
+    assert_int_equal(caerec__infer_ws_alloc(&ws, m, 1), 0);
+    float *H = calloc(dm->d, sizeof *H);
+    float *O = calloc(dm->n * (dm->K + 1), sizeof *O);
+    double *truth_p = calloc(truth->opts.n_items, sizeof *truth_p);
+    double *q = calloc(dm->n, sizeof *q), *p = calloc(dm->n, sizeof *p);
+    double *pop = calloc(dm->n, sizeof *pop);
+    unsigned char *seen = calloc(dm->n, 1);
+    for (size_t r = 0; r < dm->m; r++)
+        for (size_t i = m->rows.ptr[r]; i < m->rows.ptr[r + 1]; i++)
+            pop[m->rows.col[i]] += 1.0;
+    double tv_m = 0, tv_p = 0;
+    for (size_t r = 0; r < dm->m; r++) {
+        caerec_row row = caerec__csr_row(&m->rows, r);
+        caerec__encode(m, &row, 1, &ws, H);
+        caerec__decode(m, H, 1, 0, dm->n, &ws, O, 1);
+        memset(seen, 0, dm->n);
+        for (size_t i = 0; i < row.nnz; i++)
+            seen[row.col[i]] = 1;
+        size_t true_user = (size_t)(ds->users.ids[r] - 1);
+        caerec__synthetic_sampling(truth, true_user, truth_p);
+        double sq = 0, sp = 0, spop = 0, mx = -1e30;
+        for (size_t j = 0; j < dm->n; j++)
+            mx = fmax(mx, O[j * (dm->K + 1) + dm->K]);
+        for (size_t j = 0; j < dm->n; j++) {
+            if (seen[j])
+                continue;
+            q[j] = exp(O[j * (dm->K + 1) + dm->K] - mx);
+            p[j] = truth_p[ds->items.ids[j] - 1];
+            sq += q[j];
+            sp += p[j];
+            spop += pop[j] + 1.0;
+        }
+        double tm = 0, tp = 0;
+        for (size_t j = 0; j < dm->n; j++) {
+            if (seen[j])
+                continue;
+            tm += fabs(q[j] / sq - p[j] / sp);
+            tp += fabs((pop[j] + 1.0) / spop - p[j] / sp);
+        }
+        tv_m += 0.5 * tm;
+        tv_p += 0.5 * tp;
+    }
+    *model_tv = tv_m / dm->m;
+    *pop_tv = tv_p / dm->m;
+    free(H); free(O); free(truth_p); free(q); free(p); free(pop); free(seen);
+    caerec__infer_ws_free(&ws);
+}
+
+static void test_sampling_distribution_recovered(void **state)
+{
+    (void)state;
+    double tv[2], pop[2];
+    size_t users[2] = {150, 1200};
+    for (int s = 0; s < 2; s++) {
+        caerec_synthetic_options so = CAEREC_SYNTHETIC_OPTIONS_INIT;
+        so.n_users = users[s];
+        so.n_items = 100;
+        so.n_groups = 4;
+        so.mean_per_user = 15;
+        so.seed = 11;
+        caerec_dataset *ds;
+        assert_int_equal(caerec_dataset_synthetic(&ds, &so), 0);
+        caerec__synth_truth truth;
+        assert_int_equal(caerec__synthetic_truth(&truth, &so), 0);
+        caerec_config *cfg = small_config("user");
+        assert_int_equal(caerec_config_set(cfg, "dropout", "0.5"), 0);
+        caerec_model *m;
+        assert_int_equal(caerec_model_create(&m, cfg, ds), 0);
+        /* the same number of steps for both sizes */
+        for (int step = 0; step < 600; step++)
+            assert_true(caerec_model_train_step(m, NULL) >= 0);
+        tv_distance(m, ds, &truth, &tv[s], &pop[s]);
+        print_message("users %zu: TV model %.4f, popularity %.4f\n", users[s], tv[s], pop[s]);
+        caerec__synthetic_truth_free(&truth);
+        caerec_model_free(m);
+        caerec_config_free(cfg);
+        caerec_dataset_free(ds);
+    }
+    assert_true(tv[1] < tv[0]);
+    assert_true(tv[1] < pop[1]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_losses_fall),
+        cmocka_unit_test(test_step_reports_epoch_end),
+        cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_divergence_is_caught),
+        cmocka_unit_test(test_sampling_distribution_recovered),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
