@@ -19,9 +19,9 @@ static const int all_acts[] = {CAEREC_ACT_IDENTITY, CAEREC_ACT_RELU,
 #define N_ACTS (sizeof all_acts / sizeof all_acts[0])
 
 /* Inputs on both sides of 0, near 0, and where the curves saturate. */
-static const float xs[] = {-30.0f, -12.0f, -5.0f,  -2.5f, -1.0f, -0.3f,
-                           -1e-3f, -1e-7f, 0.0f,   1e-7f, 1e-3f, 0.25f,
-                           0.7f,   1.0f,   2.0f,   4.5f,  9.0f,  30.0f};
+static const float xs[] = {-30.0f, -12.0f, -5.0f, -2.5f, -1.0f, -0.3f,
+                           -1e-3f, -1e-7f, 0.0f,  1e-7f, 1e-3f, 0.25f,
+                           0.7f,   1.0f,   2.0f,  4.5f,  9.0f,  30.0f};
 #define N_XS (sizeof xs / sizeof xs[0])
 
 static int close_enough(double got, double want, double rel, double abs_tol)
@@ -61,8 +61,8 @@ static void backward_matches_reference(void **state)
             grad[i] = (float)(0.5 + 0.1 * (double)i) * (i % 2 ? -1.0f : 1.0f);
         caerec__act_backward(all_acts[a], xs, y, grad, N_XS);
         for (size_t i = 0; i < N_XS; i++) {
-            double up = (double)(float)(0.5 + 0.1 * (double)i) *
-                        (i % 2 ? -1.0 : 1.0);
+            double up =
+                (double)(float)(0.5 + 0.1 * (double)i) * (i % 2 ? -1.0 : 1.0);
             double want = up * caerec__act_deriv(all_acts[a], xs[i]);
             /* Backward works from float y, so allow float rounding of
              * y (and of 1 - y^2 for tanh near saturation). */

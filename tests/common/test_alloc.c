@@ -15,7 +15,10 @@
 /* The overflow cases call calloc with a product that overflows; under ASan
  * that must return NULL as in libc instead of aborting the test. */
 const char *__asan_default_options(void);
-const char *__asan_default_options(void) { return "allocator_may_return_null=1"; }
+const char *__asan_default_options(void)
+{
+    return "allocator_may_return_null=1";
+}
 
 static void mul_add_detect_overflow(void **state)
 {

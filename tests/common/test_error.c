@@ -16,9 +16,9 @@
 #include "common/error.h"
 
 static const int all_codes[] = {
-    CAEREC_OK,       CAEREC_EINVAL,   CAEREC_ENOMEM,  CAEREC_EIO,
-    CAEREC_EPARSE,   CAEREC_ERANGE,   CAEREC_ENOTFOUND, CAEREC_ESTATE,
-    CAEREC_EEMPTY,   CAEREC_ENUMERIC, CAEREC_EFORMAT, CAEREC_EVERSION,
+    CAEREC_OK,       CAEREC_EINVAL,   CAEREC_ENOMEM,       CAEREC_EIO,
+    CAEREC_EPARSE,   CAEREC_ERANGE,   CAEREC_ENOTFOUND,    CAEREC_ESTATE,
+    CAEREC_EEMPTY,   CAEREC_ENUMERIC, CAEREC_EFORMAT,      CAEREC_EVERSION,
     CAEREC_ECORRUPT, CAEREC_ETOOBIG,  CAEREC_EUNSUPPORTED,
 };
 #define N_CODES (sizeof all_codes / sizeof all_codes[0])
@@ -120,7 +120,8 @@ static void last_error_is_thread_local(void **state)
     pthread_t th[2];
     caerec__fail(CAEREC_EIO, "main message");
     for (int i = 0; i < 2; i++)
-        assert_int_equal(pthread_create(&th[i], NULL, thread_main, &args[i]), 0);
+        assert_int_equal(pthread_create(&th[i], NULL, thread_main, &args[i]),
+                         0);
     pthread_barrier_wait(&barrier);
     caerec__fail(CAEREC_EIO, "main message 2");
     pthread_barrier_wait(&barrier);
@@ -139,9 +140,9 @@ static void version_matches_header(void **state)
 {
     (void)state;
     assert_int_equal(caerec_version_number(), CAEREC_VERSION_NUMBER);
-    assert_int_equal(CAEREC_VERSION_NUMBER,
-                     CAEREC_VERSION_MAJOR * 10000 + CAEREC_VERSION_MINOR * 100 +
-                         CAEREC_VERSION_PATCH);
+    assert_int_equal(CAEREC_VERSION_NUMBER, CAEREC_VERSION_MAJOR * 10000 +
+                                                CAEREC_VERSION_MINOR * 100 +
+                                                CAEREC_VERSION_PATCH);
     assert_string_equal(caerec_version_string(), CAEREC_VERSION_STRING);
     char expect[32];
     snprintf(expect, sizeof expect, "%d.%d.%d", CAEREC_VERSION_MAJOR,

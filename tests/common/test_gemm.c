@@ -169,36 +169,36 @@ static void invalid_arguments_return_minus_one(void **state)
         C[i] = 9.0f;
     }
     /* M = 4, N = 5, K = 3 */
-    assert_int_equal(caerec__sgemm(0, false, false, 4, 5, 3, 1.0f, A, 3, B, 5,
-                                   0.0f, C, 5),
-                     -1); /* threads < 1 */
-    assert_int_equal(caerec__sgemm(-3, false, false, 4, 5, 3, 1.0f, A, 3, B, 5,
-                                   0.0f, C, 5),
-                     -1);
+    assert_int_equal(
+        caerec__sgemm(0, false, false, 4, 5, 3, 1.0f, A, 3, B, 5, 0.0f, C, 5),
+        -1); /* threads < 1 */
+    assert_int_equal(
+        caerec__sgemm(-3, false, false, 4, 5, 3, 1.0f, A, 3, B, 5, 0.0f, C, 5),
+        -1);
     assert_int_equal(caerec__sgemm(1, false, false, 4, 5, 3, 1.0f, A, 3, B, 5,
                                    0.0f, NULL, 5),
                      -1); /* NULL C */
-    assert_int_equal(caerec__sgemm(1, false, false, 4, 5, 3, 1.0f, A, 3, B, 5,
-                                   0.0f, C, 4),
-                     -1); /* ldc < N */
+    assert_int_equal(
+        caerec__sgemm(1, false, false, 4, 5, 3, 1.0f, A, 3, B, 5, 0.0f, C, 4),
+        -1); /* ldc < N */
     assert_int_equal(caerec__sgemm(1, false, false, 4, 5, 3, 1.0f, NULL, 3, B,
                                    5, 0.0f, C, 5),
                      -1); /* NULL A */
     assert_int_equal(caerec__sgemm(1, false, false, 4, 5, 3, 1.0f, A, 3, NULL,
                                    5, 0.0f, C, 5),
                      -1); /* NULL B */
-    assert_int_equal(caerec__sgemm(1, false, false, 4, 5, 3, 1.0f, A, 2, B, 5,
-                                   0.0f, C, 5),
-                     -1); /* lda < K */
-    assert_int_equal(caerec__sgemm(1, true, false, 4, 5, 3, 1.0f, A, 3, B, 5,
-                                   0.0f, C, 5),
-                     -1); /* A^T stored K x M: lda < M */
-    assert_int_equal(caerec__sgemm(1, false, false, 4, 5, 3, 1.0f, A, 3, B, 4,
-                                   0.0f, C, 5),
-                     -1); /* ldb < N */
-    assert_int_equal(caerec__sgemm(1, false, true, 4, 5, 3, 1.0f, A, 3, B, 2,
-                                   0.0f, C, 5),
-                     -1); /* B^T stored N x K: ldb < K */
+    assert_int_equal(
+        caerec__sgemm(1, false, false, 4, 5, 3, 1.0f, A, 2, B, 5, 0.0f, C, 5),
+        -1); /* lda < K */
+    assert_int_equal(
+        caerec__sgemm(1, true, false, 4, 5, 3, 1.0f, A, 3, B, 5, 0.0f, C, 5),
+        -1); /* A^T stored K x M: lda < M */
+    assert_int_equal(
+        caerec__sgemm(1, false, false, 4, 5, 3, 1.0f, A, 3, B, 4, 0.0f, C, 5),
+        -1); /* ldb < N */
+    assert_int_equal(
+        caerec__sgemm(1, false, true, 4, 5, 3, 1.0f, A, 3, B, 2, 0.0f, C, 5),
+        -1); /* B^T stored N x K: ldb < K */
     for (int i = 0; i < 64; i++)
         assert_true(C[i] == 9.0f);
 }

@@ -63,9 +63,15 @@ static void below_stays_in_range(void **state)
     (void)state;
     caerec_rng r;
     caerec__rng_seed(&r, 1);
-    const uint64_t bounds[] = {1,           2,           3,         7,
-                               1000,        UINT32_MAX,  (uint64_t)1 << 63,
-                               ((uint64_t)1 << 63) + 1, UINT64_MAX};
+    const uint64_t bounds[] = {1,
+                               2,
+                               3,
+                               7,
+                               1000,
+                               UINT32_MAX,
+                               (uint64_t)1 << 63,
+                               ((uint64_t)1 << 63) + 1,
+                               UINT64_MAX};
     for (size_t b = 0; b < sizeof bounds / sizeof bounds[0]; b++) {
         int high_half = 0;
         for (int i = 0; i < 2000; i++) {

@@ -61,8 +61,8 @@ static void matches_reference_on_random_logits(void **state)
             for (size_t c = 0; c < 3; c++) {
                 float x[600];
                 for (size_t i = 0; i < ns[a] * strides[b]; i++)
-                    x[i] = (float)((caerec__rng_uniform(&r) * 2 - 1) *
-                                   scales[c]);
+                    x[i] =
+                        (float)((caerec__rng_uniform(&r) * 2 - 1) * scales[c]);
                 check_against_reference(x, ns[a], strides[b]);
             }
 }
