@@ -281,8 +281,18 @@ int cli_cmd_train(int argc, char **argv)
     if (o.train != NULL && (code = load_training(&o, model, &full)) != CLI_OK)
         goto done;
 
+    /* The split seed: --seed, or the checkpoint's seed so a resumed run
+     * validates on the same cells. */
     uint64_t seed = 0;
-    config_uint(cfg, CAEREC_OPT_SEED, &seed);
+    if (model != NULL) {
+        if ((st = caerec_model_config(&model_cfg, model)) != CAEREC_OK) {
+            code = cli_fail(st, CLI_SUBJECT_OTHER);
+            goto done;
+        }
+        config_uint(model_cfg, CAEREC_OPT_SEED, &seed);
+    } else {
+        config_uint(cfg, CAEREC_OPT_SEED, &seed);
+    }
     if (o.valid_fraction > 0) {
         st = caerec_dataset_split(&train, &valid, full, o.valid_fraction, seed);
         if (st != CAEREC_OK) {
@@ -312,7 +322,8 @@ int cli_cmd_train(int argc, char **argv)
     full = NULL;
 
     uint64_t epochs = 0;
-    if ((st = caerec_model_config(&model_cfg, model)) != CAEREC_OK) {
+    if (model_cfg == NULL &&
+        (st = caerec_model_config(&model_cfg, model)) != CAEREC_OK) {
         code = cli_fail(st, CLI_SUBJECT_OTHER);
         goto done;
     }
