@@ -124,8 +124,8 @@ int cli_flag_i64(cli_args *a, int64_t *out)
     if (v == NULL)
         return CLI_EUSAGE;
     if (cli_parse_i64(v, out) != 0)
-        return cli_usage(a->cmd, "--%s: '%s' is not a 64-bit integer",
-                         a->name, v);
+        return cli_usage(a->cmd, "--%s: '%s' is not a 64-bit integer", a->name,
+                         v);
     return 0;
 }
 
@@ -184,8 +184,8 @@ static int parse_range(const char *text, double *levels, size_t *n_levels,
         return -1;
     }
     if (n + 1 > CAEREC_MAX_LEVELS) {
-        snprintf(err, err_size, "scale '%s' has %.0f levels, at most %d",
-                 text, n + 1, CAEREC_MAX_LEVELS);
+        snprintf(err, err_size, "scale '%s' has %.0f levels, at most %d", text,
+                 n + 1, CAEREC_MAX_LEVELS);
         return -1;
     }
     size_t count = (size_t)n + 1;

@@ -18,8 +18,9 @@ enum cli_exit {
     CLI_OK = 0,
     CLI_EOTHER = 1, /* anything else (memory, divergence, unwritable output) */
     CLI_EUSAGE = 2, /* bad command line */
-    CLI_EDATA = 3,  /* bad input data: parse, range, unreadable, empty, unknown id */
-    CLI_EMODEL = 4  /* bad or incompatible model file */
+    CLI_EDATA =
+        3, /* bad input data: parse, range, unreadable, empty, unknown id */
+    CLI_EMODEL = 4 /* bad or incompatible model file */
 };
 
 /* What a failing library call was working on: decides the exit code of
@@ -64,10 +65,10 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 typedef struct cli_args {
     int argc;
     char **argv;
-    int next;          /* index of the next argument */
-    const char *cmd;   /* subcommand name, for messages */
-    const char *name;  /* current flag without dashes ("k" for "-k") */
-    const char *flag;  /* current flag as typed, without any "=value" */
+    int next;                 /* index of the next argument */
+    const char *cmd;          /* subcommand name, for messages */
+    const char *name;         /* current flag without dashes ("k" for "-k") */
+    const char *flag;         /* current flag as typed, without any "=value" */
     const char *inline_value; /* the text after '=' or NULL */
     char name_buf[128];
 } cli_args;
@@ -90,7 +91,7 @@ int cli_args_switch(cli_args *a);
 /* Strict number parsing: the whole text must be the number. Return 0 on
  * success, -1 otherwise (no message). */
 int cli_parse_i64(const char *text, int64_t *out);
-int cli_parse_size(const char *text, size_t *out); /* non-negative */
+int cli_parse_size(const char *text, size_t *out);   /* non-negative */
 int cli_parse_double(const char *text, double *out); /* finite */
 
 /* Parses a flag's value with a usage message naming the flag on error. */
@@ -123,8 +124,9 @@ int cli_load_with_model_scale(caerec_dataset **out, const caerec_model *model,
                               const char *path, caerec_file_format format);
 
 /* The same with the scale and types of another dataset. */
-int cli_load_with_dataset_scale(caerec_dataset **out, const caerec_dataset *like,
-                                const char *path, caerec_file_format format);
+int cli_load_with_dataset_scale(caerec_dataset **out,
+                                const caerec_dataset *like, const char *path,
+                                caerec_file_format format);
 
 /* ---- text input of ids (idfile.c) -------------------------------------- */
 

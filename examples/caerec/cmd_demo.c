@@ -95,8 +95,8 @@ static int demo_config(caerec_config **out, const demo_opts *o)
     if (st == CAEREC_OK)
         st = caerec_config_set_int(cfg, CAEREC_OPT_SEED, o->seed);
     if (st == CAEREC_OK && o->threads > 0)
-        st = caerec_config_set_int(cfg, CAEREC_OPT_THREADS,
-                                   (int64_t)o->threads);
+        st =
+            caerec_config_set_int(cfg, CAEREC_OPT_THREADS, (int64_t)o->threads);
     if (st != CAEREC_OK) {
         caerec_config_free(cfg);
         return st;
@@ -118,8 +118,8 @@ static int show_top(const caerec_scorer *s, const cli_columns *cols,
     int st = caerec_scorer_recommend(s, k, &opts, items, scores, &n);
     if (st != CAEREC_OK)
         return st;
-    printf("\n  top %zu for %s (ranked by p_sample, seen items excluded):\n",
-           k, who);
+    printf("\n  top %zu for %s (ranked by p_sample, seen items excluded):\n", k,
+           who);
     printf("    rank  item  p_sample  p_like  E[rating]  P(rating)");
     for (size_t l = 0; l < cols->n_levels; l++) {
         char t[32];
@@ -223,7 +223,8 @@ static int fold_in(const caerec_model *model, caerec_scorer *s,
         for (size_t j = 0; j < 5; j++)
             if (top[i] != INT64_MIN && top[i] == top_user1[j])
                 common++;
-    printf("  %zu of these 5 are also in user %" PRId64 "'s top 5 (the new user "
+    printf("  %zu of these 5 are also in user %" PRId64
+           "'s top 5 (the new user "
            "has only half of the history; the other half counts as unseen)\n",
            common, user);
     return CLI_OK;

@@ -18,7 +18,7 @@ static const char help[] =
 
 /* Names of the enum-valued options' values, indexed by value. */
 static const char *const activation_names[] = {"identity", "relu", "sigmoid",
-                                               "tanh", "selu", "elu"};
+                                               "tanh",     "selu", "elu"};
 static const char *const orientation_names[] = {"user", "item"};
 static const char *const metric_names[] = {"loss", "rmse", "ndcg"};
 
@@ -41,8 +41,7 @@ static const char *enum_name(caerec_option opt, int64_t v)
         names = metric_names;
         n = 3;
         break;
-    default:
-        return NULL;
+    default: return NULL;
     }
     return v >= 0 && (uint64_t)v < n ? names[v] : NULL;
 }
@@ -57,10 +56,8 @@ static int is_real(caerec_option opt)
     case CAEREC_OPT_L2:
     case CAEREC_OPT_LR:
     case CAEREC_OPT_LR_DECAY:
-    case CAEREC_OPT_LIKE_THRESHOLD:
-        return 1;
-    default:
-        return 0;
+    case CAEREC_OPT_LIKE_THRESHOLD: return 1;
+    default: return 0;
     }
 }
 

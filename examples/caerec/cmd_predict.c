@@ -36,8 +36,7 @@ typedef struct predict_ctx {
     char first_skip[256];
 } predict_ctx;
 
-static void note_skip(predict_ctx *c, size_t line, const char *what,
-                      int64_t id)
+static void note_skip(predict_ctx *c, size_t line, const char *what, int64_t id)
 {
     if (c->skipped++ == 0)
         snprintf(c->first_skip, sizeof c->first_skip,
@@ -128,11 +127,14 @@ int cli_cmd_predict(int argc, char **argv)
     if (code != CLI_OK)
         goto done;
     if (c.skipped > 0 && c.written == 0) {
-        code = cli_error(CLI_EDATA, "%s: all %zu pairs unknown to the model "
-                         "(first: %s)", pairs_path, c.skipped, c.first_skip);
+        code = cli_error(CLI_EDATA,
+                         "%s: all %zu pairs unknown to the model "
+                         "(first: %s)",
+                         pairs_path, c.skipped, c.first_skip);
     } else if (c.skipped > 0) {
         cli_warn("skipped %zu of %zu pairs with unknown user or item "
-                 "(first: %s)", c.skipped, lines, c.first_skip);
+                 "(first: %s)",
+                 c.skipped, lines, c.first_skip);
     }
 
 done:

@@ -121,7 +121,8 @@ static int recommend_history(rec_ctx *c, const caerec_model *model,
     }
     if (code == CLI_OK && unknown_items > 0)
         cli_warn("%s: %zu history interactions name items unknown to the "
-                 "model and were ignored", path, unknown_items);
+                 "model and were ignored",
+                 path, unknown_items);
     caerec_dataset_free(hist);
     return code;
 }
@@ -159,7 +160,8 @@ int cli_cmd_recommend(int argc, char **argv)
             int64_t id;
             if ((r = cli_flag_i64(&a, &id)) != 0)
                 break;
-            int64_t *grown = realloc(user_ids, (n_user_ids + 1) * sizeof *grown);
+            int64_t *grown =
+                realloc(user_ids, (n_user_ids + 1) * sizeof *grown);
             if (grown == NULL) {
                 r = cli_error(CLI_EOTHER, "out of memory");
                 break;
@@ -175,9 +177,11 @@ int cli_cmd_recommend(int argc, char **argv)
             if ((v = cli_args_value(&a)) == NULL)
                 r = CLI_EUSAGE;
             else if (caerec_score_from_name(v, &opts.score) != CAEREC_OK)
-                r = cli_usage("recommend", "--score: unknown score '%s' "
+                r = cli_usage("recommend",
+                              "--score: unknown score '%s' "
                               "(sample, consume, rating, like, joint, "
-                              "discovery)", v);
+                              "discovery)",
+                              v);
         } else if (strcmp(a.name, "include-seen") == 0) {
             if ((r = cli_args_switch(&a)) == 0)
                 opts.include_seen = 1;
@@ -195,12 +199,13 @@ int cli_cmd_recommend(int argc, char **argv)
     }
     if (r == 1)
         r = 0;
-    int modes = (n_user_ids > 0) + (users_path != NULL) + (history_path != NULL);
+    int modes =
+        (n_user_ids > 0) + (users_path != NULL) + (history_path != NULL);
     if (r == 0 && model_path == NULL)
         r = cli_usage("recommend", "missing --model FILE");
     if (r == 0 && modes != 1)
         r = cli_usage("recommend", "give exactly one of --user, --users, "
-                      "--history");
+                                   "--history");
     if (r == 0 && k > 100000000)
         r = cli_usage("recommend", "-k %zu is too large", k);
     if (r != 0) {
@@ -240,9 +245,10 @@ int cli_cmd_recommend(int argc, char **argv)
         size_t lines = 0;
         code = cli_read_id_lines(users_path, 1, on_user_line, &c, &lines);
         if (code == CLI_OK && c.skipped > 0 && c.done == 0)
-            code = cli_error(CLI_EDATA, "%s: all %zu users unknown to the "
-                             "model (first: %s)", users_path, c.skipped,
-                             c.first_skip);
+            code = cli_error(CLI_EDATA,
+                             "%s: all %zu users unknown to the "
+                             "model (first: %s)",
+                             users_path, c.skipped, c.first_skip);
         else if (code == CLI_OK && c.skipped > 0)
             cli_warn("skipped %zu unknown users (first: %s)", c.skipped,
                      c.first_skip);

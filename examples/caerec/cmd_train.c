@@ -17,7 +17,8 @@ static const char help[] =
     "  --model OUT           where to save the trained model\n"
     "  --valid FILE          validation interactions, for early stopping\n"
     "  --valid-fraction F    hold out this fraction of each user's training\n"
-    "                        cells for validation instead (split seed: --seed)\n"
+    "                        cells for validation instead (split seed: "
+    "--seed)\n"
     "  --format FMT          auto|tsv|csv|dat (default auto)\n"
     "  --scale SCALE         rating levels, '1,2,3,4,5' or MIN:MAX:STEP\n"
     "                        ('0.5:5:0.5'); default: inferred from --train\n"
@@ -137,8 +138,10 @@ static int parse(train_opts *o, caerec_config *cfg, int argc, char **argv)
             if ((v = cli_args_value(&a)) == NULL)
                 return CLI_EUSAGE;
             if (cli_parse_format(v, &o->format) != 0)
-                return cli_usage("train", "--format: unknown format '%s' "
-                                 "(auto, tsv, csv or dat)", v);
+                return cli_usage("train",
+                                 "--format: unknown format '%s' "
+                                 "(auto, tsv, csv or dat)",
+                                 v);
             continue;
         }
         if (strcmp(n, "scale") == 0) {
@@ -165,7 +168,8 @@ static int parse(train_opts *o, caerec_config *cfg, int argc, char **argv)
     if (o->train == NULL && o->resume == NULL)
         return cli_usage("train", "missing --train FILE");
     if (o->valid != NULL && o->valid_fraction > 0)
-        return cli_usage("train", "--valid and --valid-fraction exclude each other");
+        return cli_usage("train",
+                         "--valid and --valid-fraction exclude each other");
     if (o->valid_fraction > 0 && o->train == NULL)
         return cli_usage("train", "--valid-fraction needs --train FILE");
     if (o->resume != NULL && o->has_scale)
@@ -194,9 +198,10 @@ static void print_summary(FILE *out, const caerec_model *model,
     double levels[CAEREC_MAX_LEVELS];
     size_t k = caerec_model_levels(model, levels, CAEREC_MAX_LEVELS);
     char scale[512];
-    describe_scale(scale, sizeof scale, levels, k < CAEREC_MAX_LEVELS ? k : CAEREC_MAX_LEVELS);
-    fprintf(out, "train: %zu users, %zu items, scale %s", caerec_model_n_users(model),
-            caerec_model_n_items(model), scale);
+    describe_scale(scale, sizeof scale, levels,
+                   k < CAEREC_MAX_LEVELS ? k : CAEREC_MAX_LEVELS);
+    fprintf(out, "train: %zu users, %zu items, scale %s",
+            caerec_model_n_users(model), caerec_model_n_items(model), scale);
     size_t t = caerec_model_n_types(model);
     for (size_t i = 0; i < t; i++)
         fprintf(out, "%s%s", i ? "," : ", types ",
@@ -206,8 +211,8 @@ static void print_summary(FILE *out, const caerec_model *model,
         fprintf(out, "valid: %zu users, %zu cells (%zu ratings)\n",
                 caerec_dataset_n_users(valid), caerec_dataset_n_cells(valid),
                 caerec_dataset_n_ratings(valid));
-    fprintf(out, "model: %zu parameters; epochs %u", caerec_model_n_params(model),
-            epochs);
+    fprintf(out, "model: %zu parameters; epochs %u",
+            caerec_model_n_params(model), epochs);
     if (done > 0)
         fprintf(out, " (resuming after epoch %u)", done);
     fputc('\n', out);
@@ -300,9 +305,10 @@ int cli_cmd_train(int argc, char **argv)
             goto done;
         }
     } else if (o.valid != NULL) {
-        code = model != NULL
-                   ? cli_load_with_model_scale(&valid, model, o.valid, o.format)
-                   : cli_load_with_dataset_scale(&valid, full, o.valid, o.format);
+        code =
+            model != NULL
+                ? cli_load_with_model_scale(&valid, model, o.valid, o.format)
+                : cli_load_with_dataset_scale(&valid, full, o.valid, o.format);
         if (code != CLI_OK)
             goto done;
     }
@@ -348,9 +354,9 @@ int cli_cmd_train(int argc, char **argv)
     }
     if (msg != NULL) {
         if (valid != NULL && best.epoch > 0)
-            fprintf(msg, "best epoch %u: valid loss %.4f rmse %.4f ndcg@20 %.4f\n",
-                    best.epoch, best.valid_loss, best.valid_rmse,
-                    best.valid_ndcg);
+            fprintf(
+                msg, "best epoch %u: valid loss %.4f rmse %.4f ndcg@20 %.4f\n",
+                best.epoch, best.valid_loss, best.valid_rmse, best.valid_ndcg);
         char t[32];
         cli_format_duration(t, sizeof t, progress.seconds);
         fprintf(msg, "trained %u epochs in %s\n", caerec_model_epoch(model), t);

@@ -37,7 +37,8 @@ int cli_columns_row(cli_columns *c, const caerec_scorer *scorer, int64_t item,
             return st;
     }
     if (c->n_levels > 0) {
-        int st = caerec_scorer_levels(scorer, item, c->probs, c->n_levels, NULL);
+        int st =
+            caerec_scorer_levels(scorer, item, c->probs, c->n_levels, NULL);
         if (st != CAEREC_OK)
             return st;
     }

@@ -35,8 +35,7 @@ int cli_fail(int status, enum cli_subject subject)
     switch (status) {
     case CAEREC_EFORMAT:
     case CAEREC_EVERSION:
-    case CAEREC_ECORRUPT:
-        return CLI_EMODEL;
+    case CAEREC_ECORRUPT: return CLI_EMODEL;
     case CAEREC_EIO:
         if (subject == CLI_SUBJECT_MODEL)
             return CLI_EMODEL;
@@ -49,8 +48,7 @@ int cli_fail(int status, enum cli_subject subject)
     case CAEREC_EEMPTY:
     case CAEREC_ENOTFOUND:
         return subject == CLI_SUBJECT_MODEL ? CLI_EMODEL : CLI_EDATA;
-    default:
-        return CLI_EOTHER;
+    default: return CLI_EOTHER;
     }
 }
 

@@ -88,8 +88,9 @@ int cli_read_id_lines(const char *path, size_t n_fields, cli_id_line_fn fn,
         if (bad)
             break;
         if (n < n_fields) {
-            code = cli_error(CLI_EDATA, "%s:%zu: expected %zu fields, found %zu",
-                             path, lineno, n_fields, n);
+            code =
+                cli_error(CLI_EDATA, "%s:%zu: expected %zu fields, found %zu",
+                          path, lineno, n_fields, n);
             break;
         }
         data_lines++;
@@ -98,7 +99,8 @@ int cli_read_id_lines(const char *path, size_t n_fields, cli_id_line_fn fn,
             break;
     }
     if (code == CLI_OK && ferror(f))
-        code = cli_error(CLI_EDATA, "%s: read error: %s", path, strerror(errno));
+        code =
+            cli_error(CLI_EDATA, "%s: read error: %s", path, strerror(errno));
     if (code == CLI_OK && data_lines == 0)
         code = cli_error(CLI_EDATA, "%s: no data lines", path);
     free(line);

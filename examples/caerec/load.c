@@ -51,12 +51,13 @@ int cli_load_with_model_scale(caerec_dataset **out, const caerec_model *model,
         t = CAEREC_MAX_TYPES;
     for (size_t i = 0; i < t; i++)
         types[i] = caerec_model_type_name(model, (uint32_t)i);
-    return load_with_scale(out, k ? levels : NULL, k, t ? types : NULL, t,
-                           path, format);
+    return load_with_scale(out, k ? levels : NULL, k, t ? types : NULL, t, path,
+                           format);
 }
 
-int cli_load_with_dataset_scale(caerec_dataset **out, const caerec_dataset *like,
-                                const char *path, caerec_file_format format)
+int cli_load_with_dataset_scale(caerec_dataset **out,
+                                const caerec_dataset *like, const char *path,
+                                caerec_file_format format)
 {
     double levels[CAEREC_MAX_LEVELS];
     const char *types[CAEREC_MAX_TYPES];
@@ -68,6 +69,6 @@ int cli_load_with_dataset_scale(caerec_dataset **out, const caerec_dataset *like
         t = CAEREC_MAX_TYPES;
     for (size_t i = 0; i < t; i++)
         types[i] = caerec_dataset_type_name(like, (uint32_t)i);
-    return load_with_scale(out, k ? levels : NULL, k, t ? types : NULL, t,
-                           path, format);
+    return load_with_scale(out, k ? levels : NULL, k, t ? types : NULL, t, path,
+                           format);
 }

@@ -15,7 +15,8 @@ static const char usage[] =
     "  train       train a model on a ratings file and save it\n"
     "  eval        rating and top-k accuracy of a model on a test file (JSON)\n"
     "  predict     scores of (user, item) pairs (TSV)\n"
-    "  recommend   top-k items for users, or for new users from a history (TSV)\n"
+    "  recommend   top-k items for users, or for new users from a history "
+    "(TSV)\n"
     "  info        sizes, configuration and scale of a model file (JSON)\n"
     "\n"
     "options:\n"
@@ -29,8 +30,8 @@ static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
 } commands[] = {
-    {"demo", cli_cmd_demo},       {"train", cli_cmd_train},
-    {"eval", cli_cmd_eval},       {"predict", cli_cmd_predict},
+    {"demo", cli_cmd_demo},           {"train", cli_cmd_train},
+    {"eval", cli_cmd_eval},           {"predict", cli_cmd_predict},
     {"recommend", cli_cmd_recommend}, {"info", cli_cmd_info},
 };
 

@@ -86,9 +86,15 @@ static void json_close(cli_json *j, char c)
         j->depth--;
 }
 
-void cli_json_begin_object(cli_json *j, const char *key) { json_open(j, key, '{'); }
+void cli_json_begin_object(cli_json *j, const char *key)
+{
+    json_open(j, key, '{');
+}
 void cli_json_end_object(cli_json *j) { json_close(j, '}'); }
-void cli_json_begin_array(cli_json *j, const char *key) { json_open(j, key, '['); }
+void cli_json_begin_array(cli_json *j, const char *key)
+{
+    json_open(j, key, '[');
+}
 void cli_json_end_array(cli_json *j) { json_close(j, ']'); }
 
 void cli_json_num(cli_json *j, const char *key, double v)
@@ -133,7 +139,4 @@ void cli_json_null(cli_json *j, const char *key)
     fputs("null", j->out);
 }
 
-void cli_json_finish(cli_json *j)
-{
-    fputc('\n', j->out);
-}
+void cli_json_finish(cli_json *j) { fputc('\n', j->out); }

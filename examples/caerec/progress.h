@@ -8,14 +8,14 @@
 #include <stdio.h>
 
 typedef struct cli_progress {
-    FILE *out;          /* where progress goes (stderr for train); NULL = quiet */
-    int live;           /* rewrite one line in place (out is a terminal) */
-    FILE *log;          /* JSON lines, one per epoch; may be NULL */
+    FILE *out; /* where progress goes (stderr for train); NULL = quiet */
+    int live;  /* rewrite one line in place (out is a terminal) */
+    FILE *log; /* JSON lines, one per epoch; may be NULL */
     unsigned max_epochs;
     unsigned first_epoch; /* epochs already done when fit started (resume) */
-    double seconds;     /* wall time of the epochs reported so far */
+    double seconds;       /* wall time of the epochs reported so far */
     unsigned reported;
-    int line_open;      /* a live line is on screen without newline */
+    int line_open; /* a live line is on screen without newline */
 } cli_progress;
 
 /* out may be NULL for no progress display. live is decided by isatty. */
