@@ -120,11 +120,12 @@ static int show_top(const caerec_scorer *s, const cli_columns *cols,
         return st;
     printf("\n  top %zu for %s (ranked by p_sample, seen items excluded):\n", k,
            who);
-    printf("    rank  item  p_sample  p_like  E[rating]  P(rating)");
+    printf("    rank  item  p_sample  p_like  E[rating] ");
     for (size_t l = 0; l < cols->n_levels; l++) {
-        char t[32];
+        char t[32], label[48];
         cli_level_text(t, sizeof t, cols->levels[l]);
-        printf("%s%s", l ? " " : " ", t);
+        snprintf(label, sizeof label, "P(%s)", t);
+        printf(" %5s", label);
     }
     printf("\n");
     for (size_t r = 0; r < n; r++) {
@@ -138,7 +139,7 @@ static int show_top(const caerec_scorer *s, const cli_columns *cols,
         printf("    %4zu  %4" PRId64 "  %8.4f  %6.3f  %9.2f  ", r + 1, items[r],
                scores[r], like, rating);
         for (size_t l = 0; l < cols->n_levels; l++)
-            printf(" %.2f", probs[l]);
+            printf(" %5.2f", probs[l]);
         printf("\n");
         if (top_out != NULL)
             top_out[r] = items[r];
@@ -192,22 +193,58 @@ fail:
     return st;
 }
 
-static int fold_in(const caerec_model *model, caerec_scorer *s,
-                   const cli_columns *cols, const int64_t *top_user1)
+/* The user among the first 50 with the most training items: folding in
+ * half of a long history shows more than half of a short one. */
+static int64_t longest_history(const caerec_model *model, caerec_scorer *s)
 {
-    const int64_t user = 1, new_user = 1000000001;
+    size_t n_users = caerec_model_n_users(model);
+    size_t n_items = caerec_model_n_items(model), best_n = 0;
+    int64_t best = 1;
+    for (size_t u = 0; u < n_users && u < 50; u++) {
+        int64_t id;
+        if (caerec_model_user_id(model, u, &id) != CAEREC_OK ||
+            caerec_scorer_set_user(s, id) != CAEREC_OK)
+            continue;
+        size_t n = 0;
+        for (size_t i = 0; i < n_items; i++) {
+            int64_t item;
+            int seen = 0;
+            if (caerec_model_item_id(model, i, &item) == CAEREC_OK &&
+                caerec_scorer_seen(s, item, &seen) == CAEREC_OK && seen)
+                n++;
+        }
+        if (n > best_n) {
+            best_n = n;
+            best = id;
+        }
+    }
+    return best;
+}
+
+static int fold_in(const caerec_model *model, caerec_scorer *s,
+                   const cli_columns *cols)
+{
+    const int64_t new_user = 1000000001;
+    int64_t user = longest_history(model, s);
+    int64_t known_top[5];
+    size_t n_known = 0;
     caerec_dataset *h = NULL;
     size_t n_added = 0;
     int st = make_history(&h, model, s, user, new_user, &n_added);
-    if (st != CAEREC_OK)
+    /* make_history left the scorer on `user`: its own top 5, to compare. */
+    if (st == CAEREC_OK)
+        st = caerec_scorer_recommend(s, 5, NULL, known_top, NULL, &n_known);
+    if (st != CAEREC_OK) {
+        caerec_dataset_free(h);
         return cli_fail(st, CLI_SUBJECT_OTHER);
-    printf("\n4. fold-in: new user %" PRId64 " (not in the training data) with "
-           "%zu ratings: every other item of user %" PRId64 "'s history, rated "
-           "as the model expects for user %" PRId64 "\n",
+    }
+    printf("\n4. fold-in: a new user %" PRId64 ", not in the training data, "
+           "with %zu ratings:\n   every other item of user %" PRId64
+           "'s history, rated as the model expects for user %" PRId64 "\n",
            new_user, n_added, user, user);
     st = caerec_scorer_set_history(s, h, new_user, NULL);
     if (st == CAEREC_EUNSUPPORTED) {
-        printf("  (this model cannot fold in new users: %s)\n",
+        printf("   (this model cannot fold in new users: %s)\n",
                caerec_last_error());
         caerec_dataset_free(h);
         return CLI_OK;
@@ -220,19 +257,19 @@ static int fold_in(const caerec_model *model, caerec_scorer *s,
         return cli_fail(st, CLI_SUBJECT_OTHER);
     size_t common = 0;
     for (size_t i = 0; i < 5; i++)
-        for (size_t j = 0; j < 5; j++)
-            if (top[i] != INT64_MIN && top[i] == top_user1[j])
+        for (size_t j = 0; j < n_known; j++)
+            if (top[i] != INT64_MIN && top[i] == known_top[j])
                 common++;
-    printf("  %zu of these 5 are also in user %" PRId64
-           "'s top 5 (the new user "
-           "has only half of the history; the other half counts as unseen)\n",
+    printf("  %zu of these 5 are also in user %" PRId64 "'s own top 5 (the "
+           "other half of\n  that user's history counts as unseen for the new "
+           "user, so it may be recommended)\n",
            common, user);
     return CLI_OK;
 }
 
 int cli_cmd_demo(int argc, char **argv)
 {
-    demo_opts o = {1000, 500, 12, 0, 42};
+    demo_opts o = {1000, 500, 20, 0, 42};
     int code = parse(&o, argc, argv);
     if (code != 0)
         return code < 0 ? CLI_OK : code;
@@ -311,18 +348,16 @@ int cli_cmd_demo(int argc, char **argv)
         code = cli_fail(st, CLI_SUBJECT_OTHER);
         goto done;
     }
-    int64_t top1[5];
     for (int64_t u = 1; u <= 2; u++) {
         char who[64];
         snprintf(who, sizeof who, "user %" PRId64, u);
         if ((st = caerec_scorer_set_user(scorer, u)) != CAEREC_OK ||
-            (st = show_top(scorer, &cols, who, 5, u == 1 ? top1 : NULL)) !=
-                CAEREC_OK) {
+            (st = show_top(scorer, &cols, who, 5, NULL)) != CAEREC_OK) {
             code = cli_fail(st, CLI_SUBJECT_OTHER);
             goto done;
         }
     }
-    if ((code = fold_in(model, scorer, &cols, top1)) != CLI_OK)
+    if ((code = fold_in(model, scorer, &cols)) != CLI_OK)
         goto done;
     printf("\ndone in %.1f s\n", now() - t0);
 
