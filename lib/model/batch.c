@@ -15,6 +15,11 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 int caerec__batch_sizes(caerec_batch_sizes *out, const caerec_dims *dm,
                         size_t B, size_t max_cells)
@@ -173,12 +178,56 @@ static void row_loss(const caerec_model *m, float *O, const caerec_row *tg,
     *l_error += gamma * le;
 }
 
-static void colsum(const float *X, size_t rows, size_t cols, float *out)
+double caerec__now(void)
 {
-    memset(out, 0, cols * sizeof *out);
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* out[c] = sum_r X[r][c]; threads split the columns, so every sum runs in
+ * the same order whatever the thread count (bit-reproducible). */
+static void colsum(const float *X, size_t rows, size_t cols, float *out,
+                   int threads)
+{
+#pragma omp parallel for num_threads(threads) if (threads > 1 && cols >= 4096) schedule(static)
+    for (size_t c0 = 0; c0 < cols; c0 += 1024) {
+        size_t c1 = c0 + 1024 < cols ? c0 + 1024 : cols;
+        memset(out + c0, 0, (c1 - c0) * sizeof *out);
+        for (size_t r = 0; r < rows; r++)
+            for (size_t c = c0; c < c1; c++)
+                out[c] += X[r * cols + c];
+    }
+}
+
+/* act over a large array in parallel chunks (elementwise, so exact). */
+static void act_forward_par(int act, float *x, size_t n, int threads)
+{
+    if (act == CAEREC_ACT_IDENTITY)
+        return;
+#pragma omp parallel for num_threads(threads) if (threads > 1 && n >= 65536) schedule(static)
+    for (size_t i0 = 0; i0 < n; i0 += 16384)
+        caerec__act_forward(act, x + i0, x + i0, n - i0 < 16384 ? n - i0 : 16384);
+}
+
+static void act_backward_par(int act, const float *x, const float *y, float *g,
+                             size_t n, int threads)
+{
+    if (act == CAEREC_ACT_IDENTITY)
+        return;
+#pragma omp parallel for num_threads(threads) if (threads > 1 && n >= 65536) schedule(static)
+    for (size_t i0 = 0; i0 < n; i0 += 16384)
+        caerec__act_backward(act, x + i0, y + i0, g + i0,
+                             n - i0 < 16384 ? n - i0 : 16384);
+}
+
+/* Copies a bias row into every one of `rows` rows of width w. */
+static void broadcast_rows(float *X, const float *bias, size_t rows, size_t w,
+                           int threads)
+{
+#pragma omp parallel for num_threads(threads) if (threads > 1 && rows * w >= 65536) schedule(static)
     for (size_t r = 0; r < rows; r++)
-        for (size_t c = 0; c < cols; c++)
-            out[c] += X[r * cols + c];
+        memcpy(X + r * w, bias, w * sizeof(float));
 }
 
 void caerec__batch_run(const caerec_model *m, const caerec_row *inputs,
@@ -191,15 +240,19 @@ void caerec__batch_run(const caerec_model *m, const caerec_row *inputs,
     const size_t n = dm->n, d = dm->d, c1 = dm->c1, c2 = dm->c2;
     const size_t KK = dm->K + 1, nc2 = n * c2;
     const float s = rng && m->cfg.dropout > 0.0 ? (float)(1.0 / (1.0 - m->cfg.dropout)) : 1.0f;
+    double *clock = ws->phase_seconds, t0 = caerec__now(), t1;
+#define PHASE(p) (t1 = caerec__now(), clock[p] += t1 - t0, t0 = t1)
 
-    /* 1. Input convolution on the kept cells. */
+    /* 1. Input convolution on the kept cells, then the sparse encoder; rows
+     * are independent, so threads split them. */
     size_t nc = select_cells(m, inputs, B, rng, ws);
+#pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
     for (size_t c = 0; c < nc; c++) {
         float *pre = ws->cell_pre + c * c1;
         input_conv_pre(m, ws->cell_level[c], ws->cell_types[c], pre);
         caerec__act_forward(m->cfg.act_in, pre, ws->cell_a + c * c1, c1);
     }
-    /* 2. Sparse encoder. */
+#pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
     for (size_t b = 0; b < B; b++) {
         float *z = ws->Z + b * d;
         memcpy(z, P->bh, d * sizeof *z);
@@ -215,79 +268,124 @@ void caerec__batch_run(const caerec_model *m, const caerec_row *inputs,
         }
     }
     caerec__act_forward(m->cfg.act_hidden, ws->Z, ws->H, B * d);
-    /* 3. Decoder: Y = H W + c, then psi in place. */
-    for (size_t b = 0; b < B; b++)
-        memcpy(ws->Y + b * nc2, P->cb, nc2 * sizeof(float));
+    PHASE(CAEREC_PHASE_ENCODER);
+    /* 2. Decoder: Y = H W + c, then psi in place. */
+    broadcast_rows(ws->Y, P->cb, B, nc2, threads);
     caerec__sgemm(threads, false, false, B, nc2, d, 1.0f, ws->H, d, P->W, nc2,
                   1.0f, ws->Y, nc2);
-    caerec__act_forward(m->cfg.act_out, ws->Y, ws->Y, B * nc2);
-    /* 4. Output convolution: O = Q U + bU over all B*n cells. */
-    for (size_t i = 0; i < B * n; i++)
-        memcpy(ws->O + i * KK, P->bU, KK * sizeof(float));
+    act_forward_par(m->cfg.act_out, ws->Y, B * nc2, threads);
+    PHASE(CAEREC_PHASE_DECODER);
+    /* 3. Output convolution: O = Q U + bU over all B*n cells. */
+    broadcast_rows(ws->O, P->bU, B * n, KK, threads);
     caerec__sgemm(threads, false, false, B * n, KK, c2, 1.0f, ws->Y, c2, P->U,
                   KK, 1.0f, ws->O, KK);
-    /* 5. Loss, and dL/dO in place. */
+    /* 4. Loss, and dL/dO in place; per-row sums added in row order. */
+    double row_terms[3 * 1024], *rt = B <= 1024 ? row_terms : malloc(3 * B * sizeof *rt);
+#pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
+    for (size_t b = 0; b < B; b++) {
+        rt[3 * b] = rt[3 * b + 1] = rt[3 * b + 2] = 0.0;
+        row_loss(m, ws->O + b * n * KK, &targets[b], B, grad != NULL,
+                 &rt[3 * b], &rt[3 * b + 1], &rt[3 * b + 2]);
+    }
     double ls = 0.0, lr = 0.0, le = 0.0;
-    for (size_t b = 0; b < B; b++)
-        row_loss(m, ws->O + b * n * KK, &targets[b], B, grad != NULL, &ls, &lr, &le);
+    for (size_t b = 0; b < B; b++) {
+        ls += rt[3 * b];
+        lr += rt[3 * b + 1];
+        le += rt[3 * b + 2];
+    }
+    if (rt != row_terms)
+        free(rt);
     losses->sample = ls / (double)B;
     losses->rating = lr / (double)B;
     losses->error = le / (double)B;
     losses->l2 = 0.0;
     losses->total = losses->sample + losses->rating + losses->error;
+    PHASE(CAEREC_PHASE_OUTPUT);
     if (!grad)
         return;
 
     caerec_params g = {.data = grad, .size = P->size};
     caerec__params_bind(&g, dm);
-    /* 6. Output convolution backward: dU = Q^T dO, dbU, dQ = dO U^T. */
+    /* 5. Output convolution backward: dU = Q^T dO, dbU, dQ = dO U^T. */
     caerec__sgemm(threads, true, false, c2, KK, B * n, 1.0f, ws->Y, c2, ws->O,
                   KK, 0.0f, g.U, KK);
-    colsum(ws->O, B * n, KK, g.bU);
+    colsum(ws->O, B * n, KK, g.bU, 1);
     caerec__sgemm(threads, false, true, B * n, c2, KK, 1.0f, ws->O, KK, P->U,
                   KK, 0.0f, ws->G, c2);
-    caerec__act_backward(m->cfg.act_out, ws->Y, ws->Y, ws->G, B * nc2);
-    /* 7. Decoder backward: dW = H^T dY, dc, dH = dY W^T, then g'. */
+    act_backward_par(m->cfg.act_out, ws->Y, ws->Y, ws->G, B * nc2, threads);
+    PHASE(CAEREC_PHASE_BACK_OUT);
+    /* 6. Decoder backward: dW = H^T dY, dc, dH = dY W^T, then g'. */
     caerec__sgemm(threads, true, false, d, nc2, B, 1.0f, ws->H, d, ws->G, nc2,
                   0.0f, g.W, nc2);
-    colsum(ws->G, B, nc2, g.cb);
+    colsum(ws->G, B, nc2, g.cb, threads);
     caerec__sgemm(threads, false, true, B, d, nc2, 1.0f, ws->G, nc2, P->W, nc2,
                   0.0f, ws->dH, d);
     caerec__act_backward(m->cfg.act_hidden, ws->Z, ws->H, ws->dH, B * d);
-    colsum(ws->dH, B, d, g.bh);
-    /* 8. Sparse encoder and input convolution backward. */
-    memset(g.V, 0, n * c1 * d * sizeof(float));
-    memset(g.E, 0, dm->C * c1 * sizeof(float));
-    memset(g.bE, 0, c1 * sizeof(float));
+    colsum(ws->dH, B, d, g.bh, 1);
+    PHASE(CAEREC_PHASE_BACK_DEC);
+    /* 7. Sparse encoder backward. da_rj = s dz_r V_j^T per cell (cells are
+     * independent), then phi'. */
+#pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
     for (size_t b = 0; b < B; b++) {
         const float *dz = ws->dH + b * d;
         for (size_t c = ws->row_start[b]; c < ws->row_start[b + 1]; c++) {
-            const float *a = ws->cell_a + c * c1;
             const float *v = P->V + (size_t)ws->cell_col[c] * c1 * d;
-            float *gv = g.V + (size_t)ws->cell_col[c] * c1 * d;
-            float da[1024];
+            float *a = ws->cell_a + c * c1, da[1024];
             for (size_t k = 0; k < c1; k++) {
-                float acc = 0.0f, w = s * a[k];
-                const float *vk = v + k * d;
-                float *gvk = gv + k * d;
-                for (size_t h = 0; h < d; h++) {
-                    acc += dz[h] * vk[h];
-                    gvk[h] += w * dz[h];
-                }
+                float acc = 0.0f;
+                for (size_t h = 0; h < d; h++)
+                    acc += dz[h] * v[k * d + h];
                 da[k] = s * acc;
             }
+            /* pre is spent once phi' is applied; da takes its place so
+             * the dV pass below can still read a. */
             caerec__act_backward(m->cfg.act_in, ws->cell_pre + c * c1, a, da, c1);
-            for (size_t k = 0; k < c1; k++)
-                g.bE[k] += da[k];
-            if (ws->cell_level[c] != CAEREC_NO_LEVEL)
-                for (size_t k = 0; k < c1; k++)
-                    g.E[(size_t)ws->cell_level[c] * c1 + k] += da[k];
-            for (size_t t = 0; t < dm->T; t++)
-                if (ws->cell_types[c] >> t & 1u)
-                    for (size_t k = 0; k < c1; k++)
-                        g.E[(dm->K + t) * c1 + k] += da[k];
+            memcpy(ws->cell_pre + c * c1, da, c1 * sizeof *da);
         }
     }
+    /* dV_j += s a_rj^T dz_r: cells of different rows share columns, so
+     * threads split the hidden units instead (no races, fixed order). */
+    memset(g.V, 0, n * c1 * d * sizeof(float));
+    int nt = threads;
+#pragma omp parallel num_threads(nt) if (nt > 1)
+    {
+#ifdef _OPENMP
+        int tid = omp_get_thread_num(), tn = omp_get_num_threads();
+#else
+        int tid = 0, tn = 1;
+#endif
+        size_t h0 = d * (size_t)tid / (size_t)tn, h1 = d * (size_t)(tid + 1) / (size_t)tn;
+        for (size_t b = 0; b < B; b++) {
+            const float *dz = ws->dH + b * d;
+            for (size_t c = ws->row_start[b]; c < ws->row_start[b + 1]; c++) {
+                const float *a = ws->cell_a + c * c1;
+                float *gv = g.V + (size_t)ws->cell_col[c] * c1 * d;
+                for (size_t k = 0; k < c1; k++) {
+                    float w = s * a[k];
+                    float *gvk = gv + k * d;
+                    for (size_t h = h0; h < h1; h++)
+                        gvk[h] += w * dz[h];
+                }
+            }
+        }
+    }
+    /* dE and dbE from the per-cell da (now in cell_pre). */
+    memset(g.E, 0, dm->C * c1 * sizeof(float));
+    memset(g.bE, 0, c1 * sizeof(float));
+    for (size_t c = 0; c < nc; c++) {
+        const float *da = ws->cell_pre + c * c1;
+        for (size_t k = 0; k < c1; k++)
+            g.bE[k] += da[k];
+        if (ws->cell_level[c] != CAEREC_NO_LEVEL)
+            for (size_t k = 0; k < c1; k++)
+                g.E[(size_t)ws->cell_level[c] * c1 + k] += da[k];
+        for (size_t t = 0; t < dm->T; t++)
+            if (ws->cell_types[c] >> t & 1u)
+                for (size_t k = 0; k < c1; k++)
+                    g.E[(dm->K + t) * c1 + k] += da[k];
+    }
+    PHASE(CAEREC_PHASE_BACK_ENC);
+#undef PHASE
 }
 
 double caerec__l2_penalty(const caerec_model *m)

@@ -15,7 +15,20 @@ typedef struct caerec_batch_sizes {
 int caerec__batch_sizes(caerec_batch_sizes *out, const caerec_dims *dm,
                         size_t B, size_t max_cells);
 
+/* Where a training step spends its time (benchmarks print these). */
+enum {
+    CAEREC_PHASE_ENCODER,  /* input convolution and sparse encoder */
+    CAEREC_PHASE_DECODER,  /* decoder GEMM and psi */
+    CAEREC_PHASE_OUTPUT,   /* output convolution, softmaxes, loss, dL/do */
+    CAEREC_PHASE_BACK_OUT, /* dU, dQ, psi' */
+    CAEREC_PHASE_BACK_DEC, /* dW, dc, dH, g' */
+    CAEREC_PHASE_BACK_ENC, /* dV, dE */
+    CAEREC_PHASE_OPTIMIZER,
+    CAEREC_N_PHASES
+};
+
 typedef struct caerec_batch_ws {
+    double phase_seconds[CAEREC_N_PHASES]; /* accumulated over runs */
     size_t max_rows, max_cells;
     float *Z, *H, *dH;   /* B x d: pre-activation, g(Z), then dL/dZ */
     float *Y;            /* B x n x C2: decoder output, psi applied in place */
@@ -45,6 +58,9 @@ void caerec__batch_run(const caerec_model *model, const caerec_row *inputs,
                        const caerec_row *targets, size_t B, caerec_rng *rng,
                        caerec_batch_ws *ws, float *grad, caerec_losses *losses,
                        int threads);
+
+/* Monotonic clock in seconds, for the phase timers. */
+double caerec__now(void);
 
 /* lambda/2 * sum of squares of the decayed tensors. */
 double caerec__l2_penalty(const caerec_model *model);

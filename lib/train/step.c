@@ -98,7 +98,9 @@ CAEREC_API int caerec_model_train_step(caerec_model *m, caerec_losses *out)
     caerec__batch_run(m, rows, rows, B, &ts->rng, ts->ws, ts->grad, &loss,
                       m->cfg.threads);
     caerec__infer_cache_invalidate(m);
+    double t0 = caerec__now();
     double l2 = isfinite(loss.total) ? caerec__adam_step(m, ts->grad) : NAN;
+    ts->ws->phase_seconds[CAEREC_PHASE_OPTIMIZER] += caerec__now() - t0;
     if (!isfinite(l2))
         return caerec__fail(CAEREC_ENUMERIC,
                             "training diverged at epoch %u, step %llu: %s is not finite (loss %g); the step was not applied, try a smaller learning rate (option lr = %g)",

@@ -7,7 +7,7 @@
  */
 #include "caerec.h"
 #include "kernels/gemm.h"
-#include "model/model.h"
+#include "model/batch.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +88,16 @@ int main(int argc, char **argv)
             printf("threads %d epoch %d: %.2f s, loss %.4f (sample %.4f rating %.4f error %.4f l2 %.4f)\n",
                    threads, e + 1, t, l.total, l.sample, l.rating, l.error, l.l2);
         }
+        const char *names[] = {"encoder", "decoder", "output+softmax", "back-output",
+                               "back-decoder", "back-encoder", "optimizer"};
+        const caerec_batch_ws *ws = m->train->ws;
+        double phase_total = 0;
+        for (int p = 0; p < CAEREC_N_PHASES; p++)
+            phase_total += ws->phase_seconds[p];
+        printf("threads %d phases (all epochs):", threads);
+        for (int p = 0; p < CAEREC_N_PHASES; p++)
+            printf(" %s %.1f%%", names[p], 100.0 * ws->phase_seconds[p] / phase_total);
+        printf("\n");
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
         printf("threads %d: %.2f s/epoch, %.1f GFLOP/epoch, %.1f GFLOP/s = %.2f x SGEMM (%.1f GFLOP/s), peak RSS %.0f MB\n",
