@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "data/dataset.h"
 #include "data/synthetic.h"
 #include "model/model.h"
 
@@ -251,6 +252,172 @@ static void test_sampling_distribution_recovered(void **state)
     assert_true(tv[1] < pop[1]);
 }
 
+
+typedef struct reports {
+    caerec_epoch_report r[64];
+    int n;
+    int stop_at;
+} reports;
+
+static int record(const caerec_epoch_report *r, void *user)
+{
+    reports *rs = user;
+    rs->r[rs->n++] = *r;
+    return rs->stop_at && rs->n >= rs->stop_at;
+}
+
+static void test_early_stopping_keeps_best(void **state)
+{
+    (void)state;
+    caerec_dataset *all = synth(120, 60, 20, 5), *train, *valid;
+    assert_int_equal(caerec_dataset_split(&train, &valid, all, 0.2, 9), 0);
+    caerec_config *cfg = small_config("user");
+    /* a model that overfits quickly, so validation turns around */
+    assert_int_equal(caerec_config_set(cfg, "hidden", "64"), 0);
+    assert_int_equal(caerec_config_set(cfg, "l2", "0"), 0);
+    assert_int_equal(caerec_config_set(cfg, "dropout", "0"), 0);
+    assert_int_equal(caerec_config_set(cfg, "lr", "0.02"), 0);
+    assert_int_equal(caerec_config_set(cfg, "epochs", "40"), 0);
+    assert_int_equal(caerec_config_set(cfg, "patience", "3"), 0);
+    caerec_model *m;
+    assert_int_equal(caerec_model_create(&m, cfg, train), 0);
+    reports rs = {.n = 0, .stop_at = 0};
+    caerec_epoch_report best = CAEREC_EPOCH_REPORT_INIT;
+    assert_int_equal(caerec_model_fit(m, valid, record, &rs, &best), 0);
+    assert_true(rs.n < 40);
+    int argmin = 0;
+    for (int e = 0; e < rs.n; e++) {
+        assert_int_equal(rs.r[e].epoch, (unsigned)e + 1);
+        assert_true(isfinite(rs.r[e].valid_loss));
+        assert_true(isfinite(rs.r[e].valid_rmse));
+        assert_true(rs.r[e].valid_ndcg >= 0 && rs.r[e].valid_ndcg <= 1);
+        assert_true(rs.r[e].seconds >= 0);
+        if (rs.r[e].valid_loss < rs.r[argmin].valid_loss)
+            argmin = e;
+    }
+    /* stopped exactly `patience` epochs after the best one */
+    assert_int_equal(rs.n, argmin + 1 + 3);
+    assert_int_equal(best.epoch, (unsigned)argmin + 1);
+    assert_true(best.improved);
+    /* the kept parameters are the best epoch's: validation agrees */
+    caerec_rating_metrics rm = CAEREC_RATING_METRICS_INIT;
+    assert_int_equal(caerec_evaluate_ratings(m, valid, &rm), 0);
+    assert_true(fabs(rm.rmse - best.valid_rmse) < 1e-9);
+
+    /* a callback returning non-zero stops training after that epoch */
+    caerec_model *m2;
+    assert_int_equal(caerec_model_create(&m2, cfg, train), 0);
+    reports rs2 = {.n = 0, .stop_at = 2};
+    assert_int_equal(caerec_model_fit(m2, NULL, record, &rs2, NULL), 0);
+    assert_int_equal(rs2.n, 2);
+    assert_int_equal(caerec_model_epoch(m2), 2);
+    assert_true(isnan(rs2.r[0].valid_loss));
+    caerec_model_free(m2);
+    caerec_model_free(m);
+    caerec_config_free(cfg);
+    caerec_dataset_free(all);
+    caerec_dataset_free(train);
+    caerec_dataset_free(valid);
+}
+
+/* NDCG@k of ranking unseen items by training popularity, for comparison. */
+static double popularity_ndcg(const caerec_dataset *train,
+                              const caerec_dataset *test, size_t k)
+{
+    caerec_csr tr, te;
+    assert_int_equal(caerec__csr_build(&tr, train, 0), 0);
+    assert_int_equal(caerec__csr_build(&te, test, 0), 0);
+    size_t n_items = caerec_dataset_n_items(train);
+    double *count = calloc(n_items, sizeof *count);
+    for (size_t i = 0; i < tr.nnz; i++)
+        count[tr.col[i]] += 1;
+    unsigned char *seen = calloc(n_items, 1), *rel = calloc(n_items, 1);
+    double total = 0;
+    size_t users = 0;
+    for (size_t tu = 0; tu < te.n_rows; tu++) {
+        size_t u;
+        int64_t uid;
+        assert_int_equal(caerec_dataset_user_id(test, tu, &uid), 0);
+        if (caerec_dataset_user_index(train, uid, &u) != 0)
+            continue;
+        memset(seen, 0, n_items);
+        memset(rel, 0, n_items);
+        for (size_t i = tr.ptr[u]; i < tr.ptr[u + 1]; i++)
+            seen[tr.col[i]] = 1;
+        size_t n_rel = 0;
+        for (size_t i = te.ptr[tu]; i < te.ptr[tu + 1]; i++) {
+            int64_t iid;
+            size_t j;
+            assert_int_equal(caerec_dataset_item_id(test, te.col[i], &iid), 0);
+            if (caerec_dataset_item_index(train, iid, &j) == 0 && !rel[j]) {
+                rel[j] = 1;
+                n_rel++;
+            }
+        }
+        if (!n_rel)
+            continue;
+        double dcg = 0, idcg = 0;
+        for (size_t r = 0; r < k; r++) {
+            size_t best = SIZE_MAX;
+            for (size_t j = 0; j < n_items; j++)
+                if (!seen[j] && (best == SIZE_MAX || count[j] > count[best]))
+                    best = j;
+            if (best == SIZE_MAX)
+                break;
+            seen[best] = 1;
+            if (rel[best])
+                dcg += 1 / log2(r + 2.0);
+            if (r < n_rel)
+                idcg += 1 / log2(r + 2.0);
+        }
+        total += dcg / idcg;
+        users++;
+    }
+    free(count); free(seen); free(rel);
+    caerec__csr_free(&tr);
+    caerec__csr_free(&te);
+    return total / users;
+}
+
+static void test_beats_popularity_and_mean(void **state)
+{
+    (void)state;
+    caerec_dataset *all = synth(600, 150, 25, 6), *train, *test;
+    assert_int_equal(caerec_dataset_split(&train, &test, all, 0.2, 10), 0);
+    for (int o = 0; o < 2; o++) {
+        caerec_config *cfg = small_config(o ? "item" : "user");
+        assert_int_equal(caerec_config_set(cfg, "epochs", "25"), 0);
+        caerec_model *m;
+        assert_int_equal(caerec_model_create(&m, cfg, train), 0);
+        assert_int_equal(caerec_model_fit(m, NULL, NULL, NULL, NULL), 0);
+        /* global-mean predictor on the held-out ratings */
+        double sum = 0, sq = 0;
+        for (size_t c = 0; c < train->n_cells; c++)
+            sum += train->levels[train->cell_level[c]];
+        double mean = sum / train->n_cells;
+        for (size_t c = 0; c < test->n_cells; c++) {
+            double e = test->levels[test->cell_level[c]] - mean;
+            sq += e * e;
+        }
+        double mean_rmse = sqrt(sq / test->n_cells);
+        caerec_rating_metrics rm = CAEREC_RATING_METRICS_INIT;
+        assert_int_equal(caerec_evaluate_ratings(m, test, &rm), 0);
+        size_t k = 10;
+        caerec_topk_metrics tm = CAEREC_TOPK_METRICS_INIT;
+        assert_int_equal(caerec_evaluate_topk(m, test, &k, 1, &tm), 0);
+        double pop = popularity_ndcg(train, test, k);
+        print_message("%s: RMSE %.4f (global mean %.4f), NDCG@10 %.4f (popularity %.4f)\n",
+                      o ? "item" : "user", rm.rmse, mean_rmse, tm.ndcg, pop);
+        assert_true(rm.rmse < 0.9 * mean_rmse);
+        assert_true(tm.ndcg > 1.1 * pop);
+        caerec_model_free(m);
+        caerec_config_free(cfg);
+    }
+    caerec_dataset_free(all);
+    caerec_dataset_free(train);
+    caerec_dataset_free(test);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -259,6 +426,8 @@ int main(void)
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_divergence_is_caught),
         cmocka_unit_test(test_sampling_distribution_recovered),
+        cmocka_unit_test(test_early_stopping_keeps_best),
+        cmocka_unit_test(test_beats_popularity_and_mean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
