@@ -146,6 +146,14 @@ static uint32_t *order_slots(const uint32_t *users, size_t n, size_t n_users)
 int caerec__for_users(const caerec_model *m, const uint32_t *users, size_t n,
                       int with_dist, caerec_user_fn fn, void *ctx)
 {
+    return caerec__for_users_cap(m, users, n, with_dist,
+                                 caerec__block_cap(m, n), fn, ctx);
+}
+
+int caerec__for_users_cap(const caerec_model *m, const uint32_t *users,
+                          size_t n, int with_dist, size_t cap,
+                          caerec_user_fn fn, void *ctx)
+{
     const caerec_dims *dm = &m->dims;
     const int by_item = m->cfg.orientation == CAEREC_ORIENT_ITEM;
     const size_t n_items = m->items.n, KK = dm->K + 1;
@@ -158,7 +166,7 @@ int caerec__for_users(const caerec_model *m, const uint32_t *users, size_t n,
     double *offs = by_item ? caerec__malloc_array(n_items, sizeof *offs) : NULL;
     int rc = order && distinct && (offs || !by_item) ? CAEREC_OK : CAEREC_ENOMEM;
     if (!rc)
-        rc = caerec__block_alloc(&b, m, caerec__block_cap(m, n));
+        rc = caerec__block_alloc(&b, m, cap ? cap : 1);
     if (!rc && (rc = caerec__uscores_alloc(&s, m, with_dist)))
         caerec__block_free(&b);
     if (rc) {

@@ -92,6 +92,11 @@ typedef void (*caerec_user_fn)(void *ctx, size_t slot,
                                const caerec_uscores *s);
 int caerec__for_users(const caerec_model *m, const uint32_t *users, size_t n,
                       int with_dist, caerec_user_fn fn, void *ctx);
+/* The same with a given block size (tests use small ones to cross block
+ * boundaries). */
+int caerec__for_users_cap(const caerec_model *m, const uint32_t *users,
+                          size_t n, int with_dist, size_t cap,
+                          caerec_user_fn fn, void *ctx);
 
 /* ---- Top-k with the public options ---- */
 typedef struct caerec_rec_plan {
