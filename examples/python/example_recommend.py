@@ -50,8 +50,10 @@ def main(argv=None):
     if not data.levels and score not in ("sample", "consume"):
         score = "sample"  # implicit data: no rating-based scores
 
-    with caerec.Model(hidden=args.hidden, epochs=args.epochs,
-                      seed=args.seed) as model:
+    # user orientation: needed for the fold-in of a new user below
+    with caerec.Model(orientation="user", hidden=args.hidden,
+                      epochs=args.epochs, seed=args.seed,
+                      threads=os.cpu_count() or 1) as model:
         model.fit(train, valid=test, verbose=True)
         metrics = model.evaluate(test, ks=(10, 20))
         print("test: " + "  ".join("%s %.4f" % (k, v) for k, v in

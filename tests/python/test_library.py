@@ -50,10 +50,15 @@ class LibraryTest(TestCase):
     def test_every_prototype_is_exported(self):
         lib = caerec._lib.lib()
         missing = [n for n in caerec._lib.PROTOTYPES if not lib.has(n)]
-        # Reported rather than failed while the library is being written:
-        # the functional tests skip with the missing name.
-        if missing:
-            self.skipTest("not exported yet: " + ", ".join(missing))
+        self.assertEqual(missing, [])
+        self.assertNotIsInstance(lib.caerec_predict, caerec._lib._Missing)
+
+    def test_missing_function_raises_function_unavailable(self):
+        stub = caerec._lib._Missing("caerec_future", "libcaerec.so")
+        with self.assertRaises(caerec.FunctionUnavailable) as ctx:
+            stub()
+        self.assertIn("caerec_future", str(ctx.exception))
+        self.assertIsInstance(ctx.exception, NotImplementedError)
 
     def test_prototypes_match_map_file(self):
         mapfile = os.path.join(os.path.dirname(PACKAGE_DIR), "..", "lib",

@@ -26,7 +26,7 @@ class TrainedModelTest(TestCase):
         cls.tmp = tempfile.TemporaryDirectory()
         cls.data = synthetic()
         cls.train, cls.test = cls.data.split(0.2, seed=3)
-        cls.model = caerec.Model(**TINY).fit(cls.train)
+        cls.model = caerec.Model(orientation="user", **TINY).fit(cls.train)
         cls.users = cls.model.user_ids()[:5]
         cls.items = cls.model.item_ids()
 
@@ -376,7 +376,7 @@ class TrainingTest(TestCase):
 
     def test_implicit_model(self):
         data = synthetic(n_users=30, n_items=20, mean_per_user=5, n_levels=0)
-        with caerec.Model(**TINY).fit(data) as model:
+        with caerec.Model(orientation="user", **TINY).fit(data) as model:
             self.assertEqual(model.levels, ())
             user = model.user_ids()[0]
             p = model.predict(user, model.item_ids()[:3])
