@@ -463,7 +463,8 @@ static int check_sizes(parser *p)
         caerec__rb_u64(&r, &off);
         caerec__rb_u64(&r, &cnt);
         char shown[5];
-        printable(shown, sizeof shown, name, 4);
+        const unsigned char *nul = memchr(name, 0, 4);
+        printable(shown, sizeof shown, name, nul ? (size_t)(nul - name) : 4);
         if (memcmp(name, caerec__tensor_name(t), 4) != 0)
             return bad(p, CAEREC_ECORRUPT, "tensor %d is named '%s', expected '%s'",
                        t, shown, caerec__tensor_name(t));

@@ -22,6 +22,7 @@ static inline int img_section(const unsigned char *img, const char *tag,
 {
     size_t toff = (size_t)caerec__le64(img + CAEREC_FMT_H_TABLE);
     uint32_t n = caerec__le32(img + CAEREC_FMT_H_N_SECTIONS);
+    *off = *len = 0;
     for (uint32_t i = 0; i < n; i++) {
         const unsigned char *e = img + toff + 32 * (size_t)i;
         if (memcmp(e, tag, 4) == 0) {
