@@ -26,9 +26,10 @@ fail() {
     exit 1
 }
 
-# --no-rebuild: meson test has just built everything, and a second ninja
-# in the same build directory while other tests run would race with it.
-"$meson" install -C "$build" --destdir "$dest" --no-rebuild --quiet ||
+# meson install first builds whatever is not built yet: `meson test --suite
+# install` builds only the tests' own dependencies, not every installed
+# target (the caerec tool).
+"$meson" install -C "$build" --destdir "$dest" --quiet ||
     fail "meson install failed"
 
 pc=$(find "$dest" -name caerec.pc | head -n 1)
