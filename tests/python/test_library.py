@@ -39,6 +39,48 @@ class LibraryTest(TestCase):
         self.assertIn("ERR", out.stdout, out.stderr)
         self.assertIn("/nonexistent/libcaerec.so", out.stdout)
 
+    def run_python(self, code, **env_changes):
+        env = dict(os.environ, PYTHONPATH=PACKAGE_DIR)
+        for key, value in env_changes.items():
+            if value is None:
+                env.pop(key, None)
+            else:
+                env[key] = value
+        return subprocess.run([sys.executable, "-c", code], env=env,
+                              capture_output=True, text=True, timeout=60)
+
+    def test_library_dir_and_checkout_search(self):
+        current = os.path.realpath(caerec.library_path())
+        out = self.run_python("import caerec; print(caerec.library_path())",
+                              CAEREC_LIBRARY=None,
+                              CAEREC_LIBRARY_DIR=os.path.dirname(current))
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(os.path.dirname(out.stdout.strip()),
+                         os.path.dirname(current))
+        # without either variable, a checkout's build directory is found
+        out = self.run_python("import caerec, os; p = caerec.library_path();"
+                              " print(p)", CAEREC_LIBRARY=None,
+                              CAEREC_LIBRARY_DIR=None)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        found = out.stdout.strip()
+        root = os.path.dirname(os.path.dirname(PACKAGE_DIR))
+        if found.startswith("/"):
+            self.assertTrue(found.startswith(root), found)
+            self.assertIn("libcaerec.so", found)
+
+    def test_handles_alive_at_exit_are_freed_quietly(self):
+        code = ("import caerec\n"
+                "ds = caerec.Dataset([1, 2], [3, 4], [1.0, 2.0])\n"
+                "cfg = caerec.Config(hidden=4)\n"
+                "class Holder: pass\n"
+                "h = Holder(); h.self = h; h.ds = ds.copy()\n"
+                "model = caerec.Model(cfg, epochs=1)\n"
+                "print('done')\n")
+        out = self.run_python(code)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(out.stdout.strip(), "done")
+        self.assertEqual(out.stderr, "")
+
     def test_not_libcaerec_is_rejected(self):
         libc = ctypes.util.find_library("c")
         if not libc:
