@@ -33,8 +33,10 @@ float *caerec__alloc_floats(size_t n)
     size_t bytes;
     if (!caerec__mul(n ? n : 1, sizeof(float), &bytes))
         return NULL;
+    /* Round up to whole cache lines, plus one line of slack: BLIS 0.9's
+     * kernels may read a few floats past the end of an operand. */
     bytes = (bytes + 63) & ~(size_t)63;
-    if (bytes == 0)
+    if (bytes == 0 || !caerec__add(bytes, 64, &bytes))
         return NULL;
     float *p = aligned_alloc(64, bytes);
     if (p)
