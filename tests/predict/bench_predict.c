@@ -1,0 +1,195 @@
+/* Prediction throughput at MovieLens-1M size: an untrained model (random
+ * weights time the same as trained ones) of 6040 users x 3706 items,
+ * hidden 500, c1 = c2 = 8, on synthetic data with ~150 items per user.
+ *
+ * Reports, for threads = 1 and 2: the inference-cache build, one user's
+ * full-catalogue scoring (caerec_scorer_set_user) and top-20
+ * (caerec_scorer_recommend) in microseconds per user, batch top-20
+ * (caerec_recommend_batch over every user) in users per second, and the
+ * evaluation calls training makes each epoch (caerec_evaluate_topk at
+ * 10/20/50 and caerec_evaluate_ratings on a 10% hold-out). Rates are also
+ * given as a share of the machine's SGEMM rate measured in the same run
+ * (the decoder is one GEMM of 2 * d * n * C2 flops per user).
+ *
+ * Usage: bench_predict [user|item|both]   (default: user) */
+#include "caerec.h"
+#include "kernels/gemm.h"
+#include "common/alloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void die(const char *what, int rc)
+{
+    fprintf(stderr, "%s: %s (%s)\n", what, caerec_strerror(rc),
+            caerec_last_error());
+    exit(1);
+}
+
+/* SGEMM GFLOP/s of a decoder-shaped product: (128 x 500)(500 x 8192). */
+static double sgemm_rate(int threads)
+{
+    const size_t M = 128, K = 500, N = 8192;
+    float *A = caerec__alloc_floats(M * K), *B = caerec__alloc_floats(K * N),
+          *C = caerec__alloc_floats(M * N);
+    for (size_t i = 0; i < M * K; i++)
+        A[i] = (float)(i % 7) * 0.1f;
+    for (size_t i = 0; i < K * N; i++)
+        B[i] = (float)(i % 5) * 0.1f;
+    caerec__sgemm(threads, false, false, M, N, K, 1, A, K, B, N, 0, C, N);
+    int reps = 0;
+    double t0 = now(), t;
+    do {
+        caerec__sgemm(threads, false, false, M, N, K, 1, A, K, B, N, 0, C, N);
+        reps++;
+    } while ((t = now() - t0) < 1.0);
+    caerec__free_floats(A);
+    caerec__free_floats(B);
+    caerec__free_floats(C);
+    return 2.0 * M * N * K * reps / t / 1e9;
+}
+
+static caerec_model *make_model(const caerec_dataset *train, int orientation,
+                                int threads)
+{
+    caerec_config *cfg;
+    int rc = caerec_config_create(&cfg);
+    if (!rc) rc = caerec_config_set_int(cfg, CAEREC_OPT_ORIENTATION, orientation);
+    if (!rc) rc = caerec_config_set_int(cfg, CAEREC_OPT_HIDDEN, 500);
+    if (!rc) rc = caerec_config_set_int(cfg, CAEREC_OPT_C1, 8);
+    if (!rc) rc = caerec_config_set_int(cfg, CAEREC_OPT_C2, 8);
+    if (!rc) rc = caerec_config_set_int(cfg, CAEREC_OPT_THREADS, threads);
+    if (rc)
+        die("config", rc);
+    caerec_model *m;
+    if ((rc = caerec_model_create(&m, cfg, train)))
+        die("caerec_model_create", rc);
+    caerec_config_free(cfg);
+    return m;
+}
+
+static void bench(const caerec_dataset *train, const caerec_dataset *test,
+                  int orientation, int threads, double gemm_rate)
+{
+    const char *oname = orientation == CAEREC_ORIENT_ITEM ? "item" : "user";
+    caerec_model *m = make_model(train, orientation, threads);
+    size_t n_users = caerec_model_n_users(m), n_items = caerec_model_n_items(m);
+    double flops_user = 2.0 * 500 * n_items * 8; /* decoder GEMM per user */
+    int64_t *users = malloc(n_users * sizeof *users);
+    for (size_t u = 0; u < n_users; u++)
+        caerec_model_user_id(m, u, &users[u]);
+    printf("\n[%s orientation, threads %d]\n", oname, threads);
+
+    /* First use builds the inference cache (hidden codes; for item
+     * orientation also a full decode of every item row). */
+    caerec_scorer *sc;
+    int rc = caerec_scorer_create(&sc, m);
+    if (rc)
+        die("caerec_scorer_create", rc);
+    double t0 = now();
+    if ((rc = caerec_scorer_set_user(sc, users[0])))
+        die("caerec_scorer_set_user", rc);
+    printf("  inference cache build + first user: %8.3f s\n", now() - t0);
+
+    const size_t n_single = 300;
+    t0 = now();
+    for (size_t u = 0; u < n_single; u++)
+        if ((rc = caerec_scorer_set_user(sc, users[u * 7 % n_users])))
+            die("caerec_scorer_set_user", rc);
+    double t_set = (now() - t0) / n_single;
+    int64_t top[20];
+    double top_s[20];
+    size_t cnt;
+    t0 = now();
+    for (size_t r = 0; r < n_single; r++)
+        if ((rc = caerec_scorer_recommend(sc, 20, NULL, top, top_s, &cnt)))
+            die("caerec_scorer_recommend", rc);
+    double t_rec = (now() - t0) / n_single;
+    printf("  one user, all %zu items (set_user):  %8.1f us/user  (%.1f GFLOP/s, %.0f%% of SGEMM)\n",
+           n_items, t_set * 1e6, flops_user / t_set / 1e9,
+           100.0 * flops_user / t_set / 1e9 / gemm_rate);
+    printf("  one user, top-20 (recommend):        %8.1f us/user\n", t_rec * 1e6);
+    printf("  one user, score + top-20:            %8.1f us/user  (%.0f users/s)\n",
+           (t_set + t_rec) * 1e6, 1.0 / (t_set + t_rec));
+    caerec_scorer_free(sc);
+
+    int64_t *items = malloc(n_users * 20 * sizeof *items);
+    double *scores = malloc(n_users * 20 * sizeof *scores);
+    size_t *counts = malloc(n_users * sizeof *counts);
+    t0 = now();
+    if ((rc = caerec_recommend_batch(m, users, n_users, 20, NULL, items, scores, counts)))
+        die("caerec_recommend_batch", rc);
+    double t_batch = now() - t0;
+    printf("  batch top-20, all %zu users:        %8.3f s = %.0f users/s (%.1f GFLOP/s, %.0f%% of SGEMM)\n",
+           n_users, t_batch, n_users / t_batch, flops_user * n_users / t_batch / 1e9,
+           100.0 * flops_user * n_users / t_batch / 1e9 / gemm_rate);
+    caerec_rec_options o = CAEREC_REC_OPTIONS_INIT;
+    o.score = CAEREC_SCORE_DISCOVERY;
+    t0 = now();
+    if ((rc = caerec_recommend_batch(m, users, n_users, 20, &o, items, scores, counts)))
+        die("caerec_recommend_batch", rc);
+    t_batch = now() - t0;
+    printf("  batch top-20 by discovery:           %8.3f s = %.0f users/s\n",
+           t_batch, n_users / t_batch);
+
+    const size_t ks[] = {10, 20, 50};
+    caerec_topk_metrics tk[3];
+    for (int i = 0; i < 3; i++)
+        tk[i] = (caerec_topk_metrics)CAEREC_TOPK_METRICS_INIT;
+    t0 = now();
+    if ((rc = caerec_evaluate_topk(m, test, ks, 3, tk)))
+        die("caerec_evaluate_topk", rc);
+    printf("  evaluate_topk @10/20/50:             %8.3f s (%zu users; NDCG@20 %.4f untrained)\n",
+           now() - t0, tk[1].users, tk[1].ndcg);
+    caerec_rating_metrics rm = CAEREC_RATING_METRICS_INIT;
+    t0 = now();
+    if ((rc = caerec_evaluate_ratings(m, test, &rm)))
+        die("caerec_evaluate_ratings", rc);
+    printf("  evaluate_ratings:                    %8.3f s (%zu ratings; RMSE %.4f untrained)\n",
+           now() - t0, rm.n_ratings, rm.rmse);
+    free(items);
+    free(scores);
+    free(counts);
+    free(users);
+    caerec_model_free(m);
+}
+
+int main(int argc, char **argv)
+{
+    const char *which = argc > 1 ? argv[1] : "user";
+    caerec_synthetic_options so = CAEREC_SYNTHETIC_OPTIONS_INIT;
+    so.n_users = 6040;
+    so.n_items = 3706;
+    so.mean_per_user = 150;
+    caerec_dataset *all, *train, *test;
+    int rc = caerec_dataset_synthetic(&all, &so);
+    if (!rc)
+        rc = caerec_dataset_split(&train, &test, all, 0.1, 1);
+    if (rc)
+        die("synthetic data", rc);
+    printf("bench_predict: synthetic ML-1M size: %zu users, %zu items, %zu train cells, %zu test cells; hidden 500, c1 = c2 = 8\n",
+           caerec_dataset_n_users(train), caerec_dataset_n_items(train),
+           caerec_dataset_n_cells(train), caerec_dataset_n_cells(test));
+    for (int threads = 1; threads <= 2; threads++) {
+        double rate = sgemm_rate(threads);
+        printf("\nSGEMM (128 x 500)(500 x 8192), %d thread%s: %.1f GFLOP/s\n",
+               threads, threads > 1 ? "s" : "", rate);
+        if (strcmp(which, "item") != 0)
+            bench(train, test, CAEREC_ORIENT_USER, threads, rate);
+        if (strcmp(which, "user") != 0)
+            bench(train, test, CAEREC_ORIENT_ITEM, threads, rate);
+    }
+    caerec_dataset_free(all);
+    caerec_dataset_free(train);
+    caerec_dataset_free(test);
+    return 0;
+}
