@@ -216,7 +216,8 @@ CAEREC_API int caerec_dataset_load_file(caerec_dataset *ds, const char *path,
 /** Creates a dataset from a file, inferring the scale from it: the levels
  *  are the distinct numeric values of the value column, sorted (at most
  *  CAEREC_MAX_LEVELS), and the types are the distinct non-numeric values in
- *  order of first appearance. Use caerec_dataset_create and
+ *  order of first appearance. A file of only `user item` lines gets
+ *  one type named "interaction". Use caerec_dataset_create and
  *  caerec_dataset_load_file instead when the scale is known (a small file
  *  may miss a level). Errors: as caerec_dataset_load_file, and CAEREC_ERANGE
  *  when there are too many distinct levels or types. */
@@ -283,18 +284,36 @@ typedef struct caerec_synthetic_options {
 #define CAEREC_SYNTHETIC_OPTIONS_INIT                                          \
     {sizeof(caerec_synthetic_options), 1000, 500, 5, 40.0, 8.0, 5, 42}
 
-/** Generates a dataset with planted structure, for demos and tests. Users
- *  and items are assigned to n_groups latent groups; each item has a
- *  popularity weight. User u draws its number of items N_u from a
- *  geometric-like law around mean_per_user, then N_u distinct items from
- *  the sampling distribution P(j | u) proportional to
- *  popularity_j * (affinity if group(j) == group(u) else 1). Each consumed
- *  item is rated from a rating distribution centred on a level that is high
- *  for the user's own group, low for a "disliked" group and middling
- *  otherwise (with per-user and per-item offsets). Users get ids 1..n_users
- *  and items ids 1..n_items. opts may be NULL for all defaults.
- *  Errors: CAEREC_EINVAL (zero sizes, affinity < 1, n_levels > 64, mean
- *  per user > n_items), CAEREC_ENOMEM. */
+/** Generates a dataset with planted structure, for demos and tests.
+ *  Everything is drawn from `seed`: same options, same dataset.
+ *  - Groups: users and items are split into n_groups latent groups of equal
+ *    size (+-1), at random. Users of group g "dislike" item group
+ *    (g + 1) mod n_groups (no disliked group when n_groups == 1).
+ *  - Sampling: item j has popularity w_j = exp(0.6 z_j), z_j standard
+ *    normal. P(j | u) is proportional to w_j * (affinity if group(j) ==
+ *    group(u) else 1).
+ *  - Counts: user u consumes N_u = m0 + G items, m0 = max(1, round(mean /
+ *    5)), G geometric on {0, 1, ...} with mean (mean_per_user - m0), capped
+ *    at n_items (so the realised mean is slightly below mean_per_user when
+ *    the cap bites). The N_u distinct items are drawn one after another
+ *    from P(j | u) without repeats (each draw from P(. | u) restricted to
+ *    the items not yet drawn).
+ *  - Ratings (n_levels = K > 0, values 1..K): each consumed item gets a
+ *    rating drawn from P(k | u, j) proportional to
+ *    exp(-((k - c_uj) / s)^2 / 2) over level indices k = 0..K-1, with
+ *    s = max(0.5, 0.15 (K - 1)) and centre c_uj = f (K - 1) + a_u + b_j,
+ *    where f is 0.8 for the user's own group, 0.15 for its disliked group
+ *    and 0.5 otherwise, and the offsets a_u, b_j are uniform in
+ *    +-0.1 (K - 1).
+ *  - The result has the scale 1..K and no types; with n_levels == 0 it has
+ *    no scale and one type "view" carried by every cell.
+ *  Users get ids 1..n_users (dense indices in that order) and items ids
+ *  1..n_items (indices in order of first appearance). opts may be NULL for
+ *  all defaults.
+ *  Errors: CAEREC_EINVAL (zero sizes, n_groups > min(n_users, n_items),
+ *  affinity < 1 or not finite, n_levels > 64, mean_per_user not in
+ *  [1, n_items], struct_size 0), CAEREC_ETOOBIG (more than 2^30 cells),
+ *  CAEREC_ENOMEM. */
 CAEREC_API int caerec_dataset_synthetic(caerec_dataset **out,
                                         const caerec_synthetic_options *opts);
 
