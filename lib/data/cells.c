@@ -11,10 +11,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* MurmurHash3's 64-bit finaliser: every key bit reaches the low bits the
+ * mask keeps (a bare multiply would leave them depending on the item). */
 static inline size_t hash_cell(uint32_t user, uint32_t item, size_t mask)
 {
-    uint64_t x = ((uint64_t)user << 32 | item) * 0x9e3779b97f4a7c15ULL;
-    return (size_t)(x ^ (x >> 31)) & mask;
+    uint64_t x = (uint64_t)user << 32 | item;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return (size_t)x & mask;
 }
 
 void caerec__cells_rehash(caerec_dataset *ds)

@@ -9,6 +9,7 @@
 #include "data/cells.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -415,11 +416,10 @@ static int parse_line(const ctx *c, caerec__scale *s, caerec__records *r,
     return 0;
 }
 
-int caerec__parse_ratings(caerec__records *out, caerec__scale *scale,
-                          const char *buf, size_t len,
-                          caerec_file_format format, const char *name)
+static int parse_lines(caerec__records *out, caerec__scale *scale,
+                       const char *buf, size_t len, caerec_file_format format,
+                       const char *name)
 {
-    memset(out, 0, sizeof *out);
     if (format != CAEREC_FORMAT_AUTO && format != CAEREC_FORMAT_TSV &&
         format != CAEREC_FORMAT_CSV && format != CAEREC_FORMAT_DAT)
         return caerec__fail(CAEREC_EINVAL, "%s: unknown file format %d", name,
@@ -456,4 +456,23 @@ int caerec__parse_ratings(caerec__records *out, caerec__scale *scale,
     if (out->n == 0)
         return caerec__fail(CAEREC_EEMPTY, "%s: no data line", name);
     return 0;
+}
+
+int caerec__parse_ratings(caerec__records *out, caerec__scale *scale,
+                          const char *buf, size_t len,
+                          caerec_file_format format, const char *name)
+{
+    memset(out, 0, sizeof *out);
+    /* strtod follows the thread's locale: parse numbers as "3.5" whatever
+     * locale the program set (uselocale is per thread, so this is safe next
+     * to other threads). If the C locale cannot be made, parse in the
+     * current one. */
+    locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    locale_t old = c_locale ? uselocale(c_locale) : (locale_t)0;
+    int rc = parse_lines(out, scale, buf, len, format, name);
+    if (c_locale) {
+        uselocale(old);
+        freelocale(c_locale);
+    }
+    return rc;
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int caerec__read_whole_file(char **out, size_t *out_len, const char *path)
 {
@@ -18,7 +19,13 @@ int caerec__read_whole_file(char **out, size_t *out_len, const char *path)
     if (!f)
         return caerec__fail(CAEREC_EIO, "%s: cannot open: %s", path,
                             strerror(errno));
+    /* A regular file's size sizes the buffer at once (it may still grow if
+     * the file grows while being read); pipes and the like start small. */
     size_t len = 0, cap = 1 << 16;
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        (uint64_t)st.st_size < SIZE_MAX - 2)
+        cap = (size_t)st.st_size + 2;
     char *buf = malloc(cap);
     if (!buf) {
         fclose(f);
