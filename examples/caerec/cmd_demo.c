@@ -269,7 +269,7 @@ static int fold_in(const caerec_model *model, caerec_scorer *s,
 
 int cli_cmd_demo(int argc, char **argv)
 {
-    demo_opts o = {1000, 500, 20, 0, 42};
+    demo_opts o = {1000, 500, 15, 0, 42};
     int code = parse(&o, argc, argv);
     if (code != 0)
         return code < 0 ? CLI_OK : code;
