@@ -504,10 +504,13 @@ static int check_sizes(parser *p)
     if (p->order_valid > 1)
         return bad(p, CAEREC_ECORRUPT, "optimizer state: order flag is %u (0 or 1)",
                    p->order_valid);
-    if (p->cursor > dm->m)
+    /* The trainer's states: mid-epoch (a shuffle and a position inside
+     * it) or at an epoch boundary (no shuffle, position 0). */
+    if (p->order_valid ? p->cursor >= dm->m : p->cursor != 0)
         return bad(p, CAEREC_ECORRUPT,
-                   "optimizer state: epoch position %llu is past the %zu rows",
-                   (unsigned long long)p->cursor, dm->m);
+                   "optimizer state: epoch position %llu is invalid (%zu rows, %s)",
+                   (unsigned long long)p->cursor, dm->m,
+                   p->order_valid ? "mid-epoch" : "at an epoch boundary");
     if (!isfinite(p->lr) || !(p->lr > 0))
         return bad(p, CAEREC_ECORRUPT, "optimizer state: learning rate %g", p->lr);
     if ((p->rng[0] | p->rng[1] | p->rng[2] | p->rng[3]) == 0)
