@@ -1,0 +1,222 @@
+"""Shared pieces of the accuracy harness: data loading, the validation
+carve-out, metrics and the baselines (numpy only).
+
+The data files are read from the folder given on the command line; nothing
+is copied anywhere.
+"""
+import os
+import sys
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "python"))
+
+LEVELS = [1.0, 2.0, 3.0, 4.0, 5.0]
+
+# protocol name -> (train file, test file, EASE lambda)
+PROTOCOLS = {
+    "ml-100k": ("ml-100k/u1.base", "ml-100k/u1.test", 500.0),
+    "ml-1m": ("ml-1m/split-90-10/train.dat", "ml-1m/split-90-10/test.dat",
+              1000.0),
+}
+
+KS = (10, 20, 50)
+VALID_FRACTION = 0.1
+VALID_SEED = 2024  # as the same-split baselines of evaluation.md
+
+
+def data_missing(data_dir, names):
+    """Paths of the protocol files absent under data_dir."""
+    missing = []
+    for name in names:
+        train, test, _ = PROTOCOLS[name]
+        for rel in (train, test):
+            if not os.path.isfile(os.path.join(data_dir, rel)):
+                missing.append(os.path.join(data_dir, rel))
+    return missing
+
+
+def read_triples(path):
+    """(users, items, ratings) int64/int64/float64 arrays of a MovieLens
+    file (tab separated u.data style or '::' separated ratings.dat style)."""
+    with open(path, "r", encoding="latin-1") as f:
+        text = f.read()
+    first = text.split("\n", 1)[0]
+    sep = "::" if "::" in first else None
+    if sep:
+        text = text.replace("::", "\t")
+    ncol = len(first.replace("::", "\t").split())
+    arr = np.array(text.split(), dtype=np.int64).reshape(-1, ncol)
+    return arr[:, 0].copy(), arr[:, 1].copy(), arr[:, 2].astype(np.float64)
+
+
+def carve(triples, fraction=VALID_FRACTION, seed=VALID_SEED):
+    """Splits the train file's lines: a numpy RandomState(seed) permutation,
+    the first `fraction` of the lines to validation (as evaluation.md's
+    baselines did). Returns (fit_triples, valid_triples)."""
+    u, i, r = triples
+    perm = np.random.RandomState(seed).permutation(len(u))
+    n_valid = int(round(fraction * len(u)))
+    va, tr = perm[:n_valid], perm[n_valid:]
+    tr = np.sort(tr)  # keep file order inside the fit part
+    return (u[tr], i[tr], r[tr]), (u[va], i[va], r[va])
+
+
+def to_dataset(triples):
+    import caerec
+    u, i, r = triples
+    return caerec.Dataset(np.ascontiguousarray(u), np.ascontiguousarray(i),
+                          np.ascontiguousarray(r), levels=LEVELS)
+
+
+# --------------------------------------------------------------------------
+# Metrics (evaluation.md definitions), used by the baselines and to
+# cross-check the library's evaluator.
+
+class Index:
+    """Dense indices of the users and items of a train set."""
+
+    def __init__(self, train):
+        u, i, _ = train
+        self.users = np.unique(u)
+        self.items = np.unique(i)
+        self.uidx = {int(x): k for k, x in enumerate(self.users)}
+        self.iidx = {int(x): k for k, x in enumerate(self.items)}
+
+    def map(self, triples):
+        """Indices of the known cells; returns (ui, ii, r, n_skipped)."""
+        u, i, r = triples
+        ui = np.array([self.uidx.get(int(x), -1) for x in u], dtype=np.int64)
+        ii = np.array([self.iidx.get(int(x), -1) for x in i], dtype=np.int64)
+        ok = (ui >= 0) & (ii >= 0)
+        return ui[ok], ii[ok], r[ok], int((~ok).sum())
+
+    def matrix(self, triples, binary=True):
+        ui, ii, r, _ = self.map(triples)
+        X = np.zeros((len(self.users), len(self.items)), dtype=np.float64)
+        X[ui, ii] = 1.0 if binary else r
+        return X
+
+
+def topk_metrics(scores, train_X, test_ui, test_ii, ks=KS):
+    """Recall@k, NDCG@k over users with at least one (known) test item;
+    items of the user's training row are excluded from the ranking.
+    scores: users x items array."""
+    S = np.array(scores, dtype=np.float64, copy=True)
+    S[train_X > 0] = -np.inf
+    n_users = S.shape[0]
+    rel = np.zeros_like(S, dtype=bool)
+    rel[test_ui, test_ii] = True
+    n_rel = rel.sum(axis=1)
+    users = np.nonzero(n_rel > 0)[0]
+    kmax = max(ks)
+    # top kmax per user (descending score; ties broken by lower index)
+    part = np.argpartition(-S[users], kmax - 1, axis=1)[:, :kmax]
+    part_scores = np.take_along_axis(S[users], part, axis=1)
+    order = np.lexsort((part, -part_scores), axis=1)
+    top = np.take_along_axis(part, order, axis=1)
+    hits = np.take_along_axis(rel[users], top, axis=1).astype(np.float64)
+    disc = 1.0 / np.log2(np.arange(2, kmax + 2))
+    out = {}
+    for k in ks:
+        h = hits[:, :k]
+        denom = np.minimum(k, n_rel[users])
+        out["recall@%d" % k] = float(np.mean(h.sum(axis=1) / denom))
+        dcg = (h * disc[:k]).sum(axis=1)
+        idcg = np.array([disc[:m].sum() for m in denom])
+        out["ndcg@%d" % k] = float(np.mean(dcg / idcg))
+    out["users"] = int(len(users))
+    del n_users
+    return out
+
+
+def rating_metrics(pred, truth):
+    pred = np.clip(pred, LEVELS[0], LEVELS[-1])
+    err = pred - truth
+    return {"rmse": float(np.sqrt(np.mean(err ** 2))),
+            "mae": float(np.mean(np.abs(err)))}
+
+
+# --------------------------------------------------------------------------
+# Baselines
+
+def baselines(train, test, ease_lambda, ks=KS):
+    """Global mean, item mean (RMSE); Popularity and EASE (top-k).
+    Returns a list of (name, metrics dict)."""
+    idx = Index(train)
+    tu, ti, tr, skipped = idx.map(test)
+    _, fi, fr, _ = idx.map(train)
+    X = idx.matrix(train)
+    rows = []
+
+    t0 = time.time()
+    mu = float(np.mean(fr))
+    m = rating_metrics(np.full(len(tr), mu), tr)
+    m.update(seconds=time.time() - t0, skipped=skipped)
+    rows.append(("global mean", m))
+
+    t0 = time.time()
+    sums = np.bincount(fi, weights=fr, minlength=len(idx.items))
+    cnts = np.bincount(fi, minlength=len(idx.items))
+    item_mean = np.where(cnts > 0, sums / np.maximum(cnts, 1), mu)
+    m = rating_metrics(item_mean[ti], tr)
+    m.update(seconds=time.time() - t0, skipped=skipped)
+    rows.append(("item mean", m))
+
+    t0 = time.time()
+    pop = X.sum(axis=0)
+    m = topk_metrics(np.tile(pop, (X.shape[0], 1)), X, tu, ti, ks)
+    m.update(seconds=time.time() - t0)
+    rows.append(("Popularity", m))
+
+    t0 = time.time()
+    G = X.T @ X
+    G[np.diag_indices_from(G)] += ease_lambda
+    P = np.linalg.inv(G)
+    B = -P / np.diag(P)[None, :]
+    B[np.diag_indices_from(B)] = 0.0
+    m = topk_metrics(X @ B, X, tu, ti, ks)
+    m.update(seconds=time.time() - t0)
+    rows.append(("EASE (lambda %g)" % ease_lambda, m))
+    return rows
+
+
+# --------------------------------------------------------------------------
+# Table
+
+COLUMNS = [("rmse", "RMSE", "%.4f"), ("mae", "MAE", "%.4f")] + \
+    [("recall@%d" % k, "R@%d" % k, "%.4f") for k in KS] + \
+    [("ndcg@%d" % k, "N@%d" % k, "%.4f") for k in KS] + \
+    [("seconds", "time s", "%.1f"), ("epochs", "epochs", "%s")]
+
+
+def format_table(rows, markdown=True):
+    head = ["method"] + [c[1] for c in COLUMNS]
+    lines = []
+    body = []
+    for name, m in rows:
+        cells = [name]
+        for key, _, fmt in COLUMNS:
+            v = m.get(key)
+            if v is None or (isinstance(v, float) and np.isnan(v)):
+                cells.append("-")
+            elif isinstance(v, str):
+                cells.append(v)
+            else:
+                cells.append(fmt % v)
+        body.append(cells)
+    if markdown:
+        lines.append("| " + " | ".join(head) + " |")
+        lines.append("|" + "|".join(["---"] + ["---:"] * len(COLUMNS)) + "|")
+        for cells in body:
+            lines.append("| " + " | ".join(cells) + " |")
+    else:
+        widths = [max(len(r[c]) for r in [head] + body)
+                  for c in range(len(head))]
+        for cells in [head] + body:
+            lines.append("  ".join(s.ljust(w) if c == 0 else s.rjust(w)
+                                   for c, (s, w) in
+                                   enumerate(zip(cells, widths))))
+    return "\n".join(lines)

@@ -1,0 +1,187 @@
+#!/usr/bin/python3
+"""Accuracy of libcaerec on MovieLens (protocols E/I-100K and E/I-1M of
+evaluation.md), next to same-split baselines, in one command:
+
+    CAEREC_LIBRARY=build/lib/libcaerec.so \\
+        /usr/bin/python3 examples/accuracy/run.py --data ../shared/data \\
+        [--datasets ml-100k,ml-1m] [--seeds 1,2,3] [--set key=value,...]
+
+For each dataset and seed:
+ 1. a validation carve-out is taken from the TRAIN file only (10% of its
+    lines, numpy RandomState(2024) permutation, as evaluation.md's
+    baselines);
+ 2. a model with the library defaults (plus --set options) is fitted on the
+    other 90% with early stopping on the carve-out (best epoch restored);
+ 3. a fresh model with the same options and seed is trained on the whole
+    train file for exactly the number of epochs kept in step 2, without
+    validation (--keep skips this and evaluates the step-2 model; its top-k
+    ranking then does not exclude the carve-out items, which counts them as
+    misses);
+ 4. that one model is evaluated on the test file: RMSE/MAE of the expected
+    rating, Recall/NDCG@10/20/50 ranking by P(i | u) over all items not in
+    the user's train set (caerec_evaluate_ratings / caerec_evaluate_topk).
+The baselines (global mean, item mean, Popularity, EASE) are computed in
+numpy on the same files. Exit status 0; 3 when the data folder lacks the
+files (nothing is run).
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+
+import common
+
+
+def parse_opts(text):
+    opts = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        key, _, value = part.partition("=")
+        opts[key.strip().replace("-", "_")] = value.strip()
+    return opts
+
+
+def train_and_evaluate(caerec, train_t, test_t, opts, seed, keep, log):
+    fit_t, valid_t = common.carve(train_t)
+    fit_ds, valid_ds = common.to_dataset(fit_t), common.to_dataset(valid_t)
+    o = dict(opts)
+    o["seed"] = str(seed)
+    t0 = time.time()
+    model = caerec.Model(**o)
+    model.fit(fit_ds, valid=valid_ds,
+              callback=lambda r: log("    ep %2d loss %.4f vloss %.4f "
+                                     "vrmse %.4f vndcg %.4f %.1fs%s" %
+                                     (r["epoch"], r["loss"], r["valid_loss"],
+                                      r["valid_rmse"], r["valid_ndcg"],
+                                      r["seconds"],
+                                      " *" if r["improved"] else "")))
+    best = model.best
+    t_select = time.time() - t0
+    log("  seed %d: kept epoch %d of %d (valid rmse %.4f ndcg@20 %.4f), "
+        "%.0fs" % (seed, best["epoch"], len(model.history),
+                   best["valid_rmse"], best["valid_ndcg"], t_select))
+    epochs = best["epoch"]
+    t_final = 0.0
+    if not keep:
+        model.close()
+        o["epochs"] = str(epochs)
+        t1 = time.time()
+        model = caerec.Model(**o)
+        model.fit(common.to_dataset(train_t))
+        t_final = time.time() - t1
+        log("  seed %d: retrained on the whole train file for %d epochs, "
+            "%.0fs" % (seed, epochs, t_final))
+    test_ds = common.to_dataset(test_t)
+    m = model.evaluate(test_ds, ks=common.KS)
+    model.close()
+    m["epochs"] = epochs
+    m["seconds"] = t_select + t_final
+    m["select_seconds"] = t_select
+    m["final_seconds"] = t_final
+    m["valid_rmse"] = best["valid_rmse"]
+    m["valid_ndcg"] = best["valid_ndcg"]
+    return m
+
+
+def main():
+    ap = argparse.ArgumentParser(
+        description="libcaerec accuracy on MovieLens vs baselines")
+    ap.add_argument("--data", required=True,
+                    help="folder holding ml-100k/ and ml-1m/ "
+                         "(e.g. ../shared/data)")
+    ap.add_argument("--datasets", default="ml-100k,ml-1m")
+    ap.add_argument("--seeds", default="1")
+    ap.add_argument("--set", default="",
+                    help="extra options, key=value,... (default: none: the "
+                         "library defaults)")
+    ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("--keep", action="store_true",
+                    help="evaluate the early-stopped model (no retraining "
+                         "on the whole train file)")
+    ap.add_argument("--no-model", action="store_true",
+                    help="baselines only")
+    ap.add_argument("--log", default=None, help="append the output here")
+    ap.add_argument("--json", default=None, help="write all results here")
+    args = ap.parse_args()
+
+    names = [n for n in args.datasets.split(",") if n]
+    for n in names:
+        if n not in common.PROTOCOLS:
+            ap.error("unknown dataset %r (known: %s)" %
+                     (n, ", ".join(sorted(common.PROTOCOLS))))
+    missing = common.data_missing(args.data, names)
+    if missing:
+        print("accuracy: data not found, nothing run. Missing: %s\n"
+              "(see ../shared/data/README.md; the data is never part of the "
+              "project)" % ", ".join(missing))
+        return 3
+
+    logf = open(args.log, "a") if args.log else None
+
+    def log(line):
+        print(line, flush=True)
+        if logf:
+            logf.write(line + "\n")
+            logf.flush()
+
+    opts = parse_opts(args.set)
+    if args.threads:
+        opts["threads"] = str(args.threads)
+    seeds = [int(s) for s in args.seeds.split(",") if s]
+    log("# %s run.py --data %s --datasets %s --seeds %s --set '%s'%s" %
+        (time.strftime("%Y-%m-%d %H:%M"), args.data, args.datasets,
+         args.seeds, args.set, " --keep" if args.keep else ""))
+    results = {}
+    for name in names:
+        train_rel, test_rel, lam = common.PROTOCOLS[name]
+        train_t = common.read_triples(os.path.join(args.data, train_rel))
+        test_t = common.read_triples(os.path.join(args.data, test_rel))
+        log("\n## %s: train %s (%d ratings), test %s (%d ratings)" %
+            (name, train_rel, len(train_t[0]), test_rel, len(test_t[0])))
+        rows = []
+        per_seed = []
+        if not args.no_model:
+            import caerec
+            for seed in seeds:
+                per_seed.append(train_and_evaluate(caerec, train_t, test_t,
+                                                   opts, seed, args.keep,
+                                                   log))
+                log("  seed %d: test " % seed + " ".join(
+                    "%s %.4f" % (k, per_seed[-1][k]) for k in
+                    ["rmse", "mae", "recall@10", "recall@20", "recall@50",
+                     "ndcg@10", "ndcg@20", "ndcg@50"]))
+            keys = [c[0] for c in common.COLUMNS]
+            mean = {}
+            for k in keys:
+                vals = [r[k] for r in per_seed if k in r]
+                if vals:
+                    mean[k] = float(np.mean(vals))
+            mean["epochs"] = "/".join(str(r["epochs"]) for r in per_seed)
+            label = "caerec (defaults%s)" % (", " + args.set if args.set
+                                             else "")
+            if len(seeds) > 1:
+                label += " mean of %d seeds" % len(seeds)
+                sd = {k: float(np.std([r[k] for r in per_seed], ddof=1))
+                      for k in ["rmse", "mae", "recall@20", "ndcg@20"]}
+                log("  seed spread (sd): " + " ".join(
+                    "%s %.4f" % kv for kv in sd.items()))
+                mean["sd"] = sd
+            rows.append((label, mean))
+            log("  skipped test ratings (unknown user/item): %d" %
+                per_seed[0].get("skipped", 0))
+        t0 = time.time()
+        rows += common.baselines(train_t, test_t, lam)
+        log("  baselines: %.1fs" % (time.time() - t0))
+        log("")
+        log(common.format_table(rows))
+        results[name] = {"rows": rows, "per_seed": per_seed}
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=1, default=str)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
