@@ -82,6 +82,8 @@ void caerec__score_user(const caerec_model *m, caerec_block *b, size_t u,
  * (K + 1)): the sampling softmax over all items and the rating softmax
  * per item. Does not touch seen. */
 void caerec__uscores_from_row_logits(caerec_uscores *s, const float *O);
+/* Only s.p, from the consumption logits x[j * stride], j < n. */
+void caerec__uscores_p_from(caerec_uscores *s, const float *x, size_t stride);
 
 /* Calls fn(ctx, slot, s) for every slot of users[] (model user indices,
  * any order, repeats allowed) with that user's scores, decoding users in

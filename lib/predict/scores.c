@@ -155,24 +155,30 @@ double caerec__score_at(const caerec_uscores *s, const caerec_score_ctx *c,
     }
 }
 
-void caerec__uscores_from_row_logits(caerec_uscores *s, const float *O)
+void caerec__uscores_p_from(caerec_uscores *s, const float *x, size_t stride)
 {
-    const size_t n = s->n, K = s->K, KK = K + 1;
+    const size_t n = s->n;
     /* Sampling softmax over all items, in double; divide by the sum
      * (not subtract the log-sum-exp) so it sums to 1 for any finite max. */
-    float mx = O[K];
+    float mx = x[0];
     for (size_t j = 1; j < n; j++)
-        if (O[j * KK + K] > mx)
-            mx = O[j * KK + K];
+        if (x[j * stride] > mx)
+            mx = x[j * stride];
     double sum = 0.0;
     for (size_t j = 0; j < n; j++) {
-        double e = exp((double)O[j * KK + K] - mx);
+        double e = exp((double)x[j * stride] - mx);
         s->p[j] = e;
         sum += e;
     }
     double inv = 1.0 / sum;
     for (size_t j = 0; j < n; j++)
         s->p[j] *= inv;
+}
+
+void caerec__uscores_from_row_logits(caerec_uscores *s, const float *O)
+{
+    const size_t n = s->n, K = s->K, KK = K + 1;
+    caerec__uscores_p_from(s, O + K, KK);
     if (s->dist)
         for (size_t j = 0; j < n; j++)
             caerec__softmax(O + j * KK, K, 1, s->dist + j * K);
