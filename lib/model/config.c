@@ -174,7 +174,7 @@ CAEREC_API int caerec_config_set_int(caerec_config *cfg, caerec_option opt,
     if (!o)
         return caerec__fail(CAEREC_EINVAL, "caerec_config_set_int: unknown option %d", (int)opt);
     if (o->kind == K_REAL)
-        return caerec_config_set_double(cfg, opt, (double)value);
+        return caerec__fail(CAEREC_EINVAL, "option %s is real-valued: use caerec_config_set_double", o->name);
     if (o->kind == K_U64) {
         if (value < 0 && opt != CAEREC_OPT_SEED)
             return range_error(o, (double)value);
