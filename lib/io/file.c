@@ -187,11 +187,31 @@ static int save(const caerec_model *model, const char *path, int checkpoint)
     return rc;
 }
 
+/* Refuses a file that does not start with a caerec magic before reading
+ * all of it (a multi-gigabyte CSV passed by mistake is not slurped). The
+ * parser produces the message from the first bytes. */
+static int check_magic(const char *path, int flags)
+{
+    unsigned char head[8];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return CAEREC_OK; /* read_file reports it */
+    size_t n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    if (n == sizeof head && memcmp(head, "CAEREC\0", 7) != 0) {
+        caerec_model *unused = NULL;
+        return caerec__parse(&unused, head, n, path, flags);
+    }
+    return CAEREC_OK;
+}
+
 static int load(caerec_model **out, const char *path, int flags)
 {
     unsigned char *data;
     size_t size;
-    int rc = read_file(path, &data, &size);
+    int rc = check_magic(path, flags);
+    if (!rc)
+        rc = read_file(path, &data, &size);
     if (rc)
         return rc;
     rc = caerec__parse(out, data, size, path, flags);

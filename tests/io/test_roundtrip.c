@@ -267,6 +267,14 @@ static void bad_arguments(void **state)
     assert_int_equal(caerec_model_load(&out, path), CAEREC_EIO);
     assert_non_null(strstr(caerec_last_error(), path));
     assert_int_equal(caerec_model_load(&out, tmpdir), CAEREC_EIO);
+    /* A text file is refused from its first bytes. */
+    FILE *f = fopen(path, "wb");
+    fputs("user,item,rating\n1,2,5\n", f);
+    fclose(f);
+    assert_int_equal(caerec_model_load(&out, path), CAEREC_EFORMAT);
+    assert_non_null(strstr(caerec_last_error(), path));
+    assert_int_equal(caerec_checkpoint_load(&out, path), CAEREC_EFORMAT);
+    unlink(path);
     assert_null(out);
     caerec_model_free(m);
 }
