@@ -3,7 +3,16 @@
  * user did not train on. Both are called once per epoch by training's
  * validation, so they avoid per-user work that does not need it:
  * ratings decode only the test cells (grouped by column, one small GEMM
- * per column); top-k decodes users in large blocks. */
+ * per column); top-k decodes users in large blocks.
+ *
+ * Choices the spec leaves open:
+ * - skipped counts the test's rated cells whose user or item the model
+ *   does not know (unrated cells do not enter the rating metrics at all);
+ * - a test cell the user also has in training is not relevant for top-k:
+ *   training items are excluded from the ranking, so it could never be
+ *   hit; users left with no relevant item are not averaged over;
+ * - with no rating (or no evaluable user) the metrics are NaN and the
+ *   counts 0, like validation fields without a validation set. */
 #include "predict/metrics.h"
 #include "predict/predict.h"
 
