@@ -104,6 +104,13 @@ static void from_item_logits(caerec_uscores *s, const caerec_model *m,
             caerec__softmax(O + (i * nc + c) * KK, K, 1, s->dist + i * K);
 }
 
+void caerec__uscores_from_item_logits(caerec_uscores *s,
+                                      const caerec_model *m,
+                                      const double *offs, const float *O)
+{
+    from_item_logits(s, m, offs, O, 1, 0, m->dims.K + 1);
+}
+
 static void set_seen_of(const caerec_model *m, size_t u, caerec_uscores *s)
 {
     caerec_row row = caerec__csr_row(caerec__user_rows(m), u);

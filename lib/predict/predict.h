@@ -82,6 +82,11 @@ void caerec__score_user(const caerec_model *m, caerec_block *b, size_t u,
  * (K + 1)): the sampling softmax over all items and the rating softmax
  * per item. Does not touch seen. */
 void caerec__uscores_from_row_logits(caerec_uscores *s, const float *O);
+/* The same for an item-oriented model's one user column: O is m x (K + 1)
+ * and offs[i] = log pi_i - lse_i (as returned by caerec__fold_in_item). */
+void caerec__uscores_from_item_logits(caerec_uscores *s,
+                                      const caerec_model *m,
+                                      const double *offs, const float *O);
 /* Only s.p, from the consumption logits x[j * stride], j < n. */
 void caerec__uscores_p_from(caerec_uscores *s, const float *x, size_t stride);
 

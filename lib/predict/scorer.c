@@ -3,6 +3,8 @@
  * caerec_predict. */
 #include "predict/predict.h"
 
+#include "model/foldin.h"
+
 #include "common/alloc.h"
 #include "common/error.h"
 
@@ -88,12 +90,6 @@ CAEREC_API int caerec_scorer_set_history(caerec_scorer *sc,
     CAEREC_CHECK_NULL(history);
     const caerec_model *m = sc->model;
     const caerec_dims *dm = &m->dims;
-    if (m->cfg.orientation == CAEREC_ORIENT_ITEM)
-        return caerec__fail(CAEREC_EUNSUPPORTED,
-                            "%s: fold-in needs a user-oriented model; this model "
-                            "is item-oriented and has no decoder weights for a "
-                            "user it was not trained on",
-                            fn);
     if (!caerec__same_scale(m->levels, dm->K, history->levels,
                             history->n_levels))
         return caerec__fail(CAEREC_EINVAL,
@@ -162,10 +158,22 @@ CAEREC_API int caerec_scorer_set_history(caerec_scorer *sc,
         types[i] = cells[i].types;
     }
     caerec_row row = {col, level, types, n};
-    caerec__encode(m, &row, 1, &sc->block.ws, sc->block.H);
-    caerec__decode(m, sc->block.H, 1, 0, dm->n, &sc->block.ws, sc->block.O,
-                   m->cfg.threads);
-    caerec__uscores_from_row_logits(&sc->s, sc->block.O);
+    if (m->cfg.orientation == CAEREC_ORIENT_ITEM) {
+        /* No decoder column exists for a new user: fit one (model/foldin.h). */
+        double *offs = caerec__malloc_array(dm->m, sizeof *offs);
+        if (!offs || caerec__fold_in_item(m, &row, sc->block.O, offs)) {
+            free(offs);
+            rc = caerec__fail(CAEREC_ENOMEM, "%s: out of memory", fn);
+            goto done;
+        }
+        caerec__uscores_from_item_logits(&sc->s, m, offs, sc->block.O);
+        free(offs);
+    } else {
+        caerec__encode(m, &row, 1, &sc->block.ws, sc->block.H);
+        caerec__decode(m, sc->block.H, 1, 0, dm->n, &sc->block.ws, sc->block.O,
+                       m->cfg.threads);
+        caerec__uscores_from_row_logits(&sc->s, sc->block.O);
+    }
     caerec__uscores_set_seen(&sc->s, col, n);
     sc->has_user = 1;
     if (out_skipped)
