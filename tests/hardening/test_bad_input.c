@@ -69,7 +69,8 @@ typedef struct fx {
     caerec_model *k0;         /* ds_implicit: no rating scale */
     caerec_scorer *fresh;     /* on model, no user set */
     caerec_scorer *sc;        /* on model, user 100 set */
-    caerec_scorer *item_sc;   /* on item_model, user 100 set */
+    caerec_scorer *item_sc;   /* on item_model, user 100 set (fold-in of an
+                                 item-oriented model fits a decoder column) */
     caerec_scorer *k0_sc;     /* on k0, user 100 set */
     const char *broken; /* first violation a row found in its outputs */
     char sentinel;      /* its address is the pointer sentinel */
@@ -911,7 +912,9 @@ RF(set_user_fresh_unknown) { return caerec_scorer_set_user(f->fresh, INT64_MAX);
     } while (0)
 RF(history_null_sc) { HISTORY(NULL, f->history, 999); }
 RF(history_null_history) { HISTORY(f->sc, NULL, 999); }
-RF(history_item_model) { HISTORY(f->item_sc, f->history, 999); }
+RF(history_item_scale) { HISTORY(f->item_sc, f->ds_scale10, hard_user(0)); }
+RF(history_item_no_user) { HISTORY(f->item_sc, f->history, 998); }
+RF(history_item_bad_type) { HISTORY(f->item_sc, f->history_bad, 999); }
 RF(history_scale) { HISTORY(f->sc, f->ds_scale10, hard_user(0)); }
 RF(history_no_scale) { HISTORY(f->k0_sc, f->history, 999); }
 RF(history_bad_type) { HISTORY(f->sc, f->history_bad, 999); }
@@ -1418,7 +1421,9 @@ static const row rows[] = {
     {"caerec_scorer_set_user: INT64_MAX on a scorer without user", set_user_fresh_unknown, CAEREC_ENOTFOUND},
     {"caerec_scorer_set_history: NULL scorer", history_null_sc, CAEREC_EINVAL},
     {"caerec_scorer_set_history: NULL history", history_null_history, CAEREC_EINVAL},
-    {"caerec_scorer_set_history: item orientation", history_item_model, CAEREC_EUNSUPPORTED},
+    {"caerec_scorer_set_history: item orientation, scale 1..10", history_item_scale, CAEREC_EINVAL},
+    {"caerec_scorer_set_history: item orientation, user not in the history", history_item_no_user, CAEREC_ENOTFOUND},
+    {"caerec_scorer_set_history: item orientation, type unknown to the model", history_item_bad_type, CAEREC_EINVAL},
     {"caerec_scorer_set_history: history scale 1..10", history_scale, CAEREC_EINVAL},
     {"caerec_scorer_set_history: K=0 model, rated history", history_no_scale, CAEREC_EINVAL},
     {"caerec_scorer_set_history: type unknown to the model", history_bad_type, CAEREC_EINVAL},
