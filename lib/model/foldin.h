@@ -15,7 +15,7 @@
 
 /* Adam iterations of the fit; enough for the loss to settle to ~1e-4
  * relative on MovieLens-sized models (see tests/predict). */
-#define CAEREC_FOLDIN_ITERS 150
+#define CAEREC_FOLDIN_ITERS 80
 
 /* Fits the new user's column from `history` (columns are ITEM indices,
  * sorted, with levels and types) and writes, for every item row i:

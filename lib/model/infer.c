@@ -85,6 +85,47 @@ void caerec__decode(const caerec_model *m, const float *H, size_t B, size_t j0,
                   KK, 1.0f, O, KK);
 }
 
+int caerec__consumption_map_build(caerec_consumption_map *f,
+                                  const caerec_model *m)
+{
+    const caerec_dims *dm = &m->dims;
+    const caerec_params *P = &m->params;
+    const size_t n = dm->n, d = dm->d, c2 = dm->c2, K = dm->K, KK = K + 1;
+    f->Ws = caerec__alloc_floats(d * n);
+    f->cs = caerec__alloc_floats(n);
+    if (!f->Ws || !f->cs) {
+        caerec__consumption_map_free(f);
+        return CAEREC_ENOMEM;
+    }
+    /* W viewed as (d*n) x C2 rows, times U_K (C2 x 1, stride K + 1). */
+    caerec__sgemm(m->cfg.threads, false, false, d * n, 1, c2, 1.0f, P->W, c2,
+                  P->U + K, KK, 0.0f, f->Ws, 1);
+    caerec__sgemm(1, false, false, n, 1, c2, 1.0f, P->cb, c2, P->U + K, KK,
+                  0.0f, f->cs, 1);
+    for (size_t j = 0; j < n; j++)
+        f->cs[j] += P->bU[K];
+    return CAEREC_OK;
+}
+
+void caerec__consumption_map_free(caerec_consumption_map *f)
+{
+    caerec__free_floats(f->Ws);
+    caerec__free_floats(f->cs);
+    f->Ws = f->cs = NULL;
+}
+
+void caerec__consumption_decode(const caerec_model *m,
+                                const caerec_consumption_map *f, const float *H,
+                                size_t B, size_t j0, size_t j1, float *S,
+                                int threads)
+{
+    const size_t nc = j1 - j0, d = m->dims.d;
+    for (size_t b = 0; b < B; b++)
+        memcpy(S + b * nc, f->cs + j0, nc * sizeof *S);
+    caerec__sgemm(threads, false, false, B, nc, d, 1.0f, H, d, f->Ws + j0,
+                  m->dims.n, 1.0f, S, nc);
+}
+
 const caerec_csr *caerec__user_rows(const caerec_model *m)
 {
     return m->cfg.orientation == CAEREC_ORIENT_ITEM ? &m->by_user : &m->rows;
@@ -129,13 +170,24 @@ static int build(caerec_model *m)
             caerec__infer_ws_free(&ws);
             return CAEREC_ENOMEM;
         }
+        /* Only the consumption logits matter here: with psi = identity
+         * the fused map makes this C2 times cheaper. */
+        caerec_consumption_map f = {NULL, NULL};
+        int fused = m->cfg.act_out == CAEREC_ACT_IDENTITY &&
+                    caerec__consumption_map_build(&f, m) == CAEREC_OK;
         for (size_t r0 = 0; r0 < dm->m; r0 += block) {
             size_t B = dm->m - r0 < block ? dm->m - r0 : block;
-            caerec__decode(m, c->hidden + r0 * dm->d, B, 0, dm->n, &ws, O,
-                           m->cfg.threads);
+            const float *H = c->hidden + r0 * dm->d;
+            if (fused)
+                caerec__consumption_decode(m, &f, H, B, 0, dm->n, O, m->cfg.threads);
+            else
+                caerec__decode(m, H, B, 0, dm->n, &ws, O, m->cfg.threads);
+            size_t stride = fused ? 1 : KK;
             for (size_t b = 0; b < B; b++)
-                c->lse[r0 + b] = caerec__logsumexp(O + b * dm->n * KK + dm->K, dm->n, KK);
+                c->lse[r0 + b] = caerec__logsumexp(O + b * dm->n * stride + stride - 1,
+                                                   dm->n, stride);
         }
+        caerec__consumption_map_free(&f);
         caerec__free_floats(O);
         for (size_t r = 0; r < dm->m; r++)
             c->row_pi[r] = (double)(m->rows.ptr[r + 1] - m->rows.ptr[r]) /

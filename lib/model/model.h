@@ -147,4 +147,26 @@ void caerec__decode(const caerec_model *model, const float *H, size_t B,
                     size_t j0, size_t j1, caerec_infer_ws *ws, float *O,
                     int threads);
 
+/* With psi = identity the decoder and the output convolution compose into
+ * one linear map for the consumption logit: s_rj = h_r (W_j U_K) +
+ * (c_j U_K + bU_K), U_K being the consumption column of U. When only
+ * P(j | r) is needed (ranking by sample or consume, top-k evaluation, the
+ * item-orientation cache) that is a (B x d)(d x n) product instead of
+ * (B x d)(d x n*C2) and the output convolution: C2 times fewer flops and
+ * weight bytes. Built once per use (one pass over W). */
+typedef struct caerec_consumption_map {
+    float *Ws; /* d x n */
+    float *cs; /* n */
+} caerec_consumption_map;
+
+/* 0 or CAEREC_ENOMEM. Valid only for act_out == identity. */
+int caerec__consumption_map_build(caerec_consumption_map *f,
+                                  const caerec_model *model);
+void caerec__consumption_map_free(caerec_consumption_map *f);
+/* S[b][j - j0] = s_bj for columns [j0, j1): B x (j1 - j0). */
+void caerec__consumption_decode(const caerec_model *model,
+                                const caerec_consumption_map *f,
+                                const float *H, size_t B, size_t j0, size_t j1,
+                                float *S, int threads);
+
 #endif

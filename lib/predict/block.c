@@ -133,56 +133,6 @@ void caerec__score_user(const caerec_model *m, caerec_block *b, size_t u,
     set_seen_of(m, u, s);
 }
 
-/* With psi = identity the decoder and the output convolution compose into
- * one linear map: s_rj = h_r (W_j U_K) + (c_j U_K + bU_K), where U_K is the
- * consumption column of U. When only P(i | u) is needed (ranking by sample
- * or consume, top-k evaluation) that is a (B x d)(d x n) product instead
- * of (B x d)(d x n*C2): C2 times fewer flops and bytes of weights. Built
- * per call (one pass over W, negligible next to decoding many users). */
-typedef struct fused {
-    float *Ws; /* d x n */
-    float *cs; /* n */
-} fused;
-
-static void fused_free(fused *f)
-{
-    caerec__free_floats(f->Ws);
-    caerec__free_floats(f->cs);
-    f->Ws = f->cs = NULL;
-}
-
-static int fused_build(fused *f, const caerec_model *m)
-{
-    const caerec_dims *dm = &m->dims;
-    const caerec_params *P = &m->params;
-    const size_t n = dm->n, d = dm->d, c2 = dm->c2, K = dm->K, KK = K + 1;
-    f->Ws = caerec__alloc_floats(d * n);
-    f->cs = caerec__alloc_floats(n);
-    if (!f->Ws || !f->cs) {
-        fused_free(f);
-        return CAEREC_ENOMEM;
-    }
-    /* W viewed as (d*n) x C2 rows, times U_K (C2 x 1, stride K + 1). */
-    caerec__sgemm(m->cfg.threads, false, false, d * n, 1, c2, 1.0f, P->W, c2,
-                  P->U + K, KK, 0.0f, f->Ws, 1);
-    caerec__sgemm(1, false, false, n, 1, c2, 1.0f, P->cb, c2, P->U + K, KK,
-                  0.0f, f->cs, 1);
-    for (size_t j = 0; j < n; j++)
-        f->cs[j] += P->bU[K];
-    return CAEREC_OK;
-}
-
-/* S[b][j - j0] = s_bj for columns [j0, j1): B x (j1 - j0). */
-static void fused_decode(const caerec_model *m, const fused *f, const float *H,
-                         size_t B, size_t j0, size_t j1, float *S)
-{
-    const size_t nc = j1 - j0, d = m->dims.d;
-    for (size_t b = 0; b < B; b++)
-        memcpy(S + b * nc, f->cs + j0, nc * sizeof *S);
-    caerec__sgemm(m->cfg.threads, false, false, B, nc, d, 1.0f, H, d,
-                  f->Ws + j0, m->dims.n, 1.0f, S, nc);
-}
-
 /* Slots ordered by (user, slot): a counting sort over the user indices. */
 static uint32_t *order_slots(const uint32_t *users, size_t n, size_t n_users)
 {
@@ -235,9 +185,9 @@ int caerec__for_users_cap(const caerec_model *m, const uint32_t *users,
         free(offs);
         return rc;
     }
-    fused f = {NULL, NULL};
+    caerec_consumption_map f = {NULL, NULL};
     const int use_fused = !with_dist && m->cfg.act_out == CAEREC_ACT_IDENTITY;
-    if (use_fused && (rc = fused_build(&f, m))) {
+    if (use_fused && (rc = caerec__consumption_map_build(&f, m))) {
         caerec__uscores_free(&s);
         caerec__block_free(&b);
         free(order);
@@ -265,7 +215,8 @@ int caerec__for_users_cap(const caerec_model *m, const uint32_t *users,
         if (by_item) {
             nc = distinct[nb - 1] - u0 + 1;
             if (use_fused)
-                fused_decode(m, &f, m->cache.hidden, dm->m, u0, u0 + nc, b.O);
+                caerec__consumption_decode(m, &f, m->cache.hidden, dm->m, u0,
+                                           u0 + nc, b.O, m->cfg.threads);
             else
                 caerec__decode(m, m->cache.hidden, dm->m, u0, u0 + nc, &b.ws,
                                b.O, m->cfg.threads);
@@ -274,7 +225,8 @@ int caerec__for_users_cap(const caerec_model *m, const uint32_t *users,
                 memcpy(b.H + i * dm->d, m->cache.hidden + distinct[i] * dm->d,
                        dm->d * sizeof(float));
             if (use_fused)
-                fused_decode(m, &f, b.H, nb, 0, dm->n, b.O);
+                caerec__consumption_decode(m, &f, b.H, nb, 0, dm->n, b.O,
+                                           m->cfg.threads);
             else
                 caerec__decode(m, b.H, nb, 0, dm->n, &b.ws, b.O, m->cfg.threads);
         }
@@ -292,7 +244,7 @@ int caerec__for_users_cap(const caerec_model *m, const uint32_t *users,
                 fn(ctx, order[pos], &s);
         }
     }
-    fused_free(&f);
+    caerec__consumption_map_free(&f);
     caerec__uscores_free(&s);
     caerec__block_free(&b);
     free(order);
