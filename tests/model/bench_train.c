@@ -100,9 +100,16 @@ int main(int argc, char **argv)
         printf("\n");
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
-        printf("threads %d: %.2f s/epoch, %.1f GFLOP/epoch, %.1f GFLOP/s = %.2f x SGEMM (%.1f GFLOP/s), peak RSS %.0f MB\n",
+        /* The floor a trainer cannot go below: parameters, the two Adam
+         * moments, and the interactions. */
+        double floor_mb = (3.0 * m->params.size * sizeof(float) +
+                           m->rows.nnz * (sizeof(uint32_t) * 2 + 1) +
+                           (m->rows.n_rows + 1) * sizeof(size_t)) / 1048576.0;
+        printf("threads %d: %.2f s/epoch, %.1f GFLOP/epoch, %.1f GFLOP/s = %.2f x SGEMM (%.1f GFLOP/s), "
+               "peak RSS %.0f MB = %.2f x (params + Adam moments + data = %.0f MB)\n",
                threads, best, flops / 1e9, flops / best / 1e9,
-               flops / best / rate, rate / 1e9, ru.ru_maxrss / 1024.0);
+               flops / best / rate, rate / 1e9, ru.ru_maxrss / 1024.0,
+               ru.ru_maxrss / 1024.0 / floor_mb, floor_mb);
         caerec_model_free(m);
         caerec_config_free(cfg);
     }
