@@ -79,8 +79,9 @@ static int demo_config(caerec_config **out, const demo_opts *o)
 {
     caerec_config *cfg = NULL;
     int st = caerec_config_create(&cfg);
-    /* A small, fast model for the synthetic data: user orientation so new
-     * users can be folded in. */
+    /* A small, fast model for the synthetic data; user orientation makes
+     * the fold-in below a single encoder pass (item orientation fits a
+     * decoder column instead, slower). */
     if (st == CAEREC_OK)
         st = caerec_config_set_int(cfg, CAEREC_OPT_ORIENTATION,
                                    CAEREC_ORIENT_USER);

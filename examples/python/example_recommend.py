@@ -50,7 +50,7 @@ def main(argv=None):
     if not data.levels and score not in ("sample", "consume"):
         score = "sample"  # implicit data: no rating-based scores
 
-    # user orientation: needed for the fold-in of a new user below
+    # user orientation: the fold-in of a new user below is one encoder pass
     with caerec.Model(orientation="user", hidden=args.hidden,
                       epochs=args.epochs, seed=args.seed,
                       threads=os.cpu_count() or 1) as model:

@@ -390,14 +390,16 @@ class TrainingTest(TestCase):
             recs = model.recommend_for_history(history, k=3)
             self.assertEqual(len(recs), 3)
 
-    def test_item_orientation_cannot_fold_in(self):
+    def test_item_orientation_folds_in(self):
         data = synthetic(n_users=30, n_items=20, mean_per_user=5)
         with caerec.Model(orientation="item", **TINY).fit(data) as model:
             user = model.user_ids()[0]
             self.assertEqual(len(model.recommend(user, k=3)), 3)
-            with self.assertRaises(caerec.Unsupported):
-                model.recommend_for_history(model.item_ids()[:2],
-                                            ratings=[5, 4])
+            history = model.item_ids()[:2]
+            recs = model.recommend_for_history(history, ratings=[5, 4], k=3)
+            self.assertEqual(len(recs), 3)
+            # the history is excluded, like a training user's items
+            self.assertFalse(set(history) & {item for item, _ in recs})
 
     def test_close_and_context_manager(self):
         data = synthetic(n_users=30, n_items=20, mean_per_user=5)
