@@ -25,5 +25,9 @@ void caerec__valid_set_free(caerec_valid_set *vs);
  * with held-out cells, inputs being the training rows without dropout. */
 int caerec__valid_loss(const caerec_model *m, const caerec_valid_set *vs,
                        double *out);
+/* The same through the training forward pass (any activation); the
+ * reference the fused path of caerec__valid_loss is tested against. */
+int caerec__valid_loss_batch(const caerec_model *m, const caerec_valid_set *vs,
+                             double *out);
 
 #endif

@@ -11,6 +11,7 @@
 #include "data/dataset.h"
 #include "data/synthetic.h"
 #include "model/model.h"
+#include "train/train.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -320,6 +321,34 @@ static void test_early_stopping_keeps_best(void **state)
     caerec_dataset_free(valid);
 }
 
+/* The fused validation loss (psi = identity) equals the batch path. */
+static void test_validation_loss_paths_agree(void **state)
+{
+    (void)state;
+    caerec_dataset *all = synth(150, 70, 15, 8), *train, *valid;
+    assert_int_equal(caerec_dataset_split(&train, &valid, all, 0.2, 3), 0);
+    for (int o = 0; o < 2; o++) {
+        caerec_config *cfg = small_config(o ? "item" : "user");
+        assert_int_equal(caerec_config_set(cfg, "gamma", "0.5"), 0);
+        caerec_model *m;
+        assert_int_equal(caerec_model_create(&m, cfg, train), 0);
+        assert_int_equal(caerec_model_train_epoch(m, NULL), 0);
+        caerec_valid_set vs;
+        assert_int_equal(caerec__valid_set_build(&vs, m, valid), 0);
+        assert_true(vs.n_cells > 0);
+        double fused, batch;
+        assert_int_equal(caerec__valid_loss(m, &vs, &fused), 0);
+        assert_int_equal(caerec__valid_loss_batch(m, &vs, &batch), 0);
+        assert_true(fabs(fused - batch) <= 1e-4 * fabs(batch));
+        caerec__valid_set_free(&vs);
+        caerec_model_free(m);
+        caerec_config_free(cfg);
+    }
+    caerec_dataset_free(all);
+    caerec_dataset_free(train);
+    caerec_dataset_free(valid);
+}
+
 /* NDCG@k of ranking unseen items by training popularity, for comparison. */
 static double popularity_ndcg(const caerec_dataset *train,
                               const caerec_dataset *test, size_t k)
@@ -427,6 +456,7 @@ int main(void)
         cmocka_unit_test(test_divergence_is_caught),
         cmocka_unit_test(test_sampling_distribution_recovered),
         cmocka_unit_test(test_early_stopping_keeps_best),
+        cmocka_unit_test(test_validation_loss_paths_agree),
         cmocka_unit_test(test_beats_popularity_and_mean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
