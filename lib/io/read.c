@@ -410,16 +410,8 @@ static int check_sizes(parser *p)
     if (rc)
         return rc;
     const caerec_cfg *c = &p->cfg.v;
-    int by_item = c->orientation == CAEREC_ORIENT_ITEM;
     caerec_dims *dm = &p->dims;
-    dm->m = by_item ? p->n_items : p->n_users;
-    dm->n = by_item ? p->n_users : p->n_items;
-    dm->K = p->K;
-    dm->T = p->T;
-    dm->C = p->K + p->T;
-    dm->d = c->hidden;
-    dm->c1 = c->c1;
-    dm->c2 = c->c2;
+    caerec__dims_make(dm, c, p->n_users, p->n_items, p->K, p->T);
     if (caerec__layout(&p->layout, dm))
         return bad(p, CAEREC_ETOOBIG,
                    "%zu x %zu model with hidden %zu, c1 %zu, c2 %zu: parameter count overflows",
@@ -435,7 +427,7 @@ static int check_sizes(parser *p)
         return bad(p, CAEREC_ECORRUPT,
                    "interactions are %llu x %llu but the id maps and orientation (%s) make the model %zu x %zu",
                    (unsigned long long)rows, (unsigned long long)cols,
-                   by_item ? "item" : "user", dm->m, dm->n);
+                   c->orientation == CAEREC_ORIENT_ITEM ? "item" : "user", dm->m, dm->n);
     if (nnz == 0 || nnz > p->sec[S_ROWS].len / 9)
         return bad(p, CAEREC_ECORRUPT,
                    "section 'ROWS' claims %llu interactions but holds %zu bytes",

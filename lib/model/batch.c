@@ -89,22 +89,6 @@ void caerec__batch_ws_free(caerec_batch_ws *ws)
     memset(ws, 0, sizeof *ws);
 }
 
-/* pre = bE + sum of the E rows of the cell's set channels. */
-static void input_conv_pre(const caerec_model *m, int8_t level, uint32_t types,
-                           float *pre)
-{
-    const caerec_dims *dm = &m->dims;
-    const float *E = m->params.E;
-    memcpy(pre, m->params.bE, dm->c1 * sizeof *pre);
-    if (level != CAEREC_NO_LEVEL)
-        for (size_t c = 0; c < dm->c1; c++)
-            pre[c] += E[(size_t)level * dm->c1 + c];
-    for (size_t t = 0; t < dm->T; t++)
-        if (types >> t & 1u)
-            for (size_t c = 0; c < dm->c1; c++)
-                pre[c] += E[(dm->K + t) * dm->c1 + c];
-}
-
 /* Input dropout: keep each cell with probability 1 - p. */
 static size_t select_cells(const caerec_model *m, const caerec_row *inputs,
                            size_t B, caerec_rng *rng, caerec_batch_ws *ws)
@@ -249,7 +233,7 @@ void caerec__batch_run(const caerec_model *m, const caerec_row *inputs,
 #pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
     for (size_t c = 0; c < nc; c++) {
         float *pre = ws->cell_pre + c * c1;
-        input_conv_pre(m, ws->cell_level[c], ws->cell_types[c], pre);
+        caerec__input_conv_pre(m, ws->cell_level[c], ws->cell_types[c], pre);
         caerec__act_forward(m->cfg.act_in, pre, ws->cell_a + c * c1, c1);
     }
 #pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)

@@ -37,6 +37,21 @@ void caerec__infer_ws_free(caerec_infer_ws *ws)
     memset(ws, 0, sizeof *ws);
 }
 
+void caerec__input_conv_pre(const caerec_model *m, int8_t level,
+                            uint32_t types, float *pre)
+{
+    const caerec_dims *dm = &m->dims;
+    const float *E = m->params.E;
+    memcpy(pre, m->params.bE, dm->c1 * sizeof *pre);
+    if (level != CAEREC_NO_LEVEL)
+        for (size_t c = 0; c < dm->c1; c++)
+            pre[c] += E[(size_t)level * dm->c1 + c];
+    for (size_t t = 0; t < dm->T; t++)
+        if (types >> t & 1u)
+            for (size_t c = 0; c < dm->c1; c++)
+                pre[c] += E[(dm->K + t) * dm->c1 + c];
+}
+
 void caerec__encode(const caerec_model *m, const caerec_row *rows, size_t B,
                     caerec_infer_ws *ws, float *H)
 {
@@ -49,14 +64,7 @@ void caerec__encode(const caerec_model *m, const caerec_row *rows, size_t B,
         const caerec_row *r = &rows[b];
         for (size_t i = 0; i < r->nnz; i++) {
             float *a = ws->pre;
-            memcpy(a, P->bE, c1 * sizeof *a);
-            if (r->level[i] != CAEREC_NO_LEVEL)
-                for (size_t k = 0; k < c1; k++)
-                    a[k] += P->E[(size_t)r->level[i] * c1 + k];
-            for (size_t t = 0; t < dm->T; t++)
-                if (r->types[i] >> t & 1u)
-                    for (size_t k = 0; k < c1; k++)
-                        a[k] += P->E[(dm->K + t) * c1 + k];
+            caerec__input_conv_pre(m, r->level[i], r->types[i], a);
             caerec__act_forward(m->cfg.act_in, a, a, c1);
             const float *v = P->V + (size_t)r->col[i] * c1 * d;
             for (size_t k = 0; k < c1; k++)

@@ -10,18 +10,25 @@
 #include <string.h>
 #include <unistd.h>
 
-static void dims_for(caerec_dims *dm, const caerec_cfg *cfg,
-                     const caerec_dataset *ds)
+void caerec__dims_make(caerec_dims *dm, const caerec_cfg *cfg, size_t n_users,
+                       size_t n_items, size_t K, size_t T)
 {
     int by_item = cfg->orientation == CAEREC_ORIENT_ITEM;
-    dm->m = by_item ? ds->items.n : ds->users.n;
-    dm->n = by_item ? ds->users.n : ds->items.n;
-    dm->K = ds->n_levels;
-    dm->T = ds->n_types;
-    dm->C = dm->K + dm->T;
+    dm->m = by_item ? n_items : n_users;
+    dm->n = by_item ? n_users : n_items;
+    dm->K = K;
+    dm->T = T;
+    dm->C = K + T;
     dm->d = cfg->hidden;
     dm->c1 = cfg->c1;
     dm->c2 = cfg->c2;
+}
+
+static void dims_for(caerec_dims *dm, const caerec_cfg *cfg,
+                     const caerec_dataset *ds)
+{
+    caerec__dims_make(dm, cfg, ds->users.n, ds->items.n, ds->n_levels,
+                      ds->n_types);
 }
 
 /* Sum of products, saturating to SIZE_MAX on overflow (then ETOOBIG). */

@@ -40,6 +40,11 @@ typedef struct caerec_params {
     float *E, *bE, *V, *bh, *W, *cb, *U, *bU;
 } caerec_params;
 
+/* The sizes of a model with configuration cfg over n_users x n_items
+ * with K levels and T types (rows and columns follow cfg->orientation). */
+void caerec__dims_make(caerec_dims *out, const caerec_cfg *cfg, size_t n_users,
+                       size_t n_items, size_t K, size_t T);
+
 /* Offsets of each tensor in the block; also what the file format lists. */
 enum { CAEREC_T_E, CAEREC_T_BE, CAEREC_T_V, CAEREC_T_BH, CAEREC_T_W,
        CAEREC_T_CB, CAEREC_T_U, CAEREC_T_BU, CAEREC_N_TENSORS };
@@ -134,6 +139,12 @@ typedef struct caerec_infer_ws {
 int caerec__infer_ws_alloc(caerec_infer_ws *ws, const caerec_model *model,
                            size_t max_rows);
 void caerec__infer_ws_free(caerec_infer_ws *ws);
+
+/* pre = x E + bE for one cell with rating level `level` (or
+ * CAEREC_NO_LEVEL) and type bits `types`: the input 1x1 convolution before
+ * phi, as the sum of the E rows of the cell's set channels. */
+void caerec__input_conv_pre(const caerec_model *model, int8_t level,
+                            uint32_t types, float *pre);
 
 /* H[b] = g(sum_{j in row b} phi(x_bj E + bE) V_j + bh) for B rows, without
  * dropout (s = 1). H is B x d. */
