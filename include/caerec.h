@@ -537,6 +537,13 @@ CAEREC_API int caerec_model_item_id(const caerec_model *model, size_t index,
                                     int64_t *out_item);
 CAEREC_API int caerec_model_item_index(const caerec_model *model,
                                        int64_t item, size_t *out_index);
+/** For a model loaded from a file or buffer: the file's format version and
+ *  the CAEREC_VERSION_NUMBER of the library that wrote it; 0 and 0 for a
+ *  model made by caerec_model_create. Either out pointer may be NULL.
+ *  Errors: CAEREC_EINVAL (NULL model). */
+CAEREC_API int caerec_model_file_version(const caerec_model *model,
+                                         unsigned *out_format,
+                                         unsigned *out_library);
 /** A copy of the model's configuration, owned by the caller. */
 CAEREC_API int caerec_model_config(caerec_config **out,
                                    const caerec_model *model);

@@ -129,6 +129,13 @@ int cli_cmd_info(int argc, char **argv)
     cli_json_begin_object(&j, NULL);
     cli_json_str(&j, "library_version", caerec_version_string());
     cli_json_str(&j, "file", model_path);
+    unsigned format = 0, writer = 0;
+    caerec_model_file_version(model, &format, &writer);
+    cli_json_uint(&j, "format_version", format);
+    char written_by[32];
+    snprintf(written_by, sizeof written_by, "%u.%u.%u", writer / 10000,
+             writer / 100 % 100, writer % 100);
+    cli_json_str(&j, "written_by", written_by);
     struct stat sb;
     if (stat(model_path, &sb) == 0)
         cli_json_uint(&j, "file_bytes", (uint64_t)sb.st_size);

@@ -63,6 +63,7 @@ typedef struct {
     caerec_dims dims;
     caerec_layout layout;
     size_t nnz;
+    uint32_t version, library; /* header: format and writer versions */
     /* checkpoint scalars */
     uint64_t step;
     uint32_t epoch, order_valid;
@@ -147,6 +148,8 @@ static int parse_header(parser *p)
                    "format version %u.%u (written by libcaerec %u.%u.%u) is newer than the version %u this library (%s) reads; upgrade libcaerec",
                    version, minor, lib / 10000, lib / 100 % 100, lib % 100,
                    CAEREC_FMT_VERSION, CAEREC_VERSION_STRING);
+    p->version = version;
+    p->library = lib;
     uint32_t bom = caerec__le32(d + CAEREC_FMT_H_BYTE_ORDER);
     if (bom != CAEREC_FMT_BYTE_ORDER)
         return bad(p, CAEREC_ECORRUPT,
@@ -711,6 +714,10 @@ int caerec__parse(caerec_model **out, const unsigned char *data, size_t size,
                  p->layout.total);
     if (!rc)
         rc = build(p, m);
+    if (!rc) {
+        m->file_format = p->version;
+        m->file_library = p->library;
+    }
     free(p);
     if (rc) {
         caerec_model_free(m);

@@ -316,6 +316,18 @@ CAEREC_API int caerec_model_item_index(const caerec_model *m, int64_t item,
     return CAEREC_OK;
 }
 
+CAEREC_API int caerec_model_file_version(const caerec_model *m,
+                                         unsigned *out_format,
+                                         unsigned *out_library)
+{
+    CAEREC_CHECK_NULL(m);
+    if (out_format)
+        *out_format = m->file_format;
+    if (out_library)
+        *out_library = m->file_library;
+    return CAEREC_OK;
+}
+
 CAEREC_API int caerec_model_config(caerec_config **out, const caerec_model *m)
 {
     CAEREC_CHECK_NULL(out);

@@ -105,6 +105,8 @@ struct caerec_model {
     caerec_params params;
     caerec_train_state *train; /* NULL once loaded from a model file */
     caerec_infer_cache cache;
+    unsigned file_format;  /* format version of the file it was loaded from */
+    unsigned file_library; /* CAEREC_VERSION_NUMBER of that file's writer */
 };
 
 /* Allocates a model shell for dims: copies cfg, zeroes everything else,

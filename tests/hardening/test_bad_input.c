@@ -872,6 +872,15 @@ RF(m_item_index_null_out) { return caerec_model_item_index(f->model, hard_item(0
 RF(m_item_index_unknown) { INDEX_CALL(caerec_model_item_index(f->model, hard_item(HARD_ITEMS), &out_)); }
 RF(m_item_index_user_id) { INDEX_CALL(caerec_model_item_index(f->model, hard_user(0), &out_)); }
 RF(m_config_null_out) { return caerec_model_config(NULL, f->model); }
+RF(m_file_version_null_model)
+{
+    (void)f;
+    unsigned a = 77, b = 78;
+    int rc = caerec_model_file_version(NULL, &a, &b);
+    assert_int_equal(a, 77);
+    assert_int_equal(b, 78);
+    return rc;
+}
 RF(m_config_null_model) { OUT_CALL(caerec_config, caerec_model_config(&out_, NULL)); }
 
 /* ---- scores and scorers ---- */
@@ -1407,6 +1416,7 @@ static const row rows[] = {
     {"caerec_model_item_index: unknown item", m_item_index_unknown, CAEREC_ENOTFOUND},
     {"caerec_model_item_index: a user id", m_item_index_user_id, CAEREC_ENOTFOUND},
     {"caerec_model_config: NULL out", m_config_null_out, CAEREC_EINVAL},
+    {"caerec_model_file_version: NULL model", m_file_version_null_model, CAEREC_EINVAL},
     {"caerec_model_config: NULL model", m_config_null_model, CAEREC_EINVAL},
     /* prediction */
     {"caerec_score_from_name: NULL name", score_name_null, CAEREC_EINVAL},

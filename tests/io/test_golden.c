@@ -57,6 +57,10 @@ static void golden_v1_loads(void **state)
     assert_int_equal(m->cfg.hidden, 8);
     assert_int_equal(m->cfg.orientation, CAEREC_ORIENT_USER);
     assert_null(m->train);
+    unsigned format, writer;
+    assert_int_equal(caerec_model_file_version(m, &format, &writer), 0);
+    assert_int_equal(format, 1);
+    assert_int_equal(writer, 100); /* written by libcaerec 0.1.0 */
 
     /* Everything else, weights included, against the model re-created from
      * the same data and the configuration the file records (not today's

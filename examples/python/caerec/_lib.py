@@ -260,6 +260,8 @@ PROTOTYPES = {
     "caerec_model_item_id": (_I, [model_p, _SZ, c_int64_p]),
     "caerec_model_item_index": (_I, [model_p, _I64, c_size_t_p]),
     "caerec_model_config": (_I, [ctypes.POINTER(config_p), model_p]),
+    "caerec_model_file_version": (_I, [model_p, ctypes.POINTER(ctypes.c_uint),
+                                       ctypes.POINTER(ctypes.c_uint)]),
     # 7. prediction and recommendation
     "caerec_score_name": (_STR, [_ENUM]),
     "caerec_score_from_name": (_I, [_STR, ctypes.POINTER(_ENUM)]),
