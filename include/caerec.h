@@ -426,7 +426,20 @@ CAEREC_API const char *caerec_option_name(caerec_option opt);
  *  data, its parameters and (until training ends) its optimizer state.
  *  Training functions need exclusive access; a model that is not being
  *  trained is read-only and may serve predictions from any number of threads
- *  at once. */
+ *  at once.
+ *
+ *  Reproducibility. Bit-identical, on the same machine and library build:
+ *  the parameters after the same training calls on the same data (same
+ *  insertion order of ids), configuration, seed and thread count; a run
+ *  resumed from a checkpoint and an uninterrupted one; predictions and
+ *  recommendations of one model, whatever the number of threads calling.
+ *  Not promised: identical bits across thread counts (BLIS may split a
+ *  product differently; on the machines we test it happens not to), across
+ *  CPUs with different BLIS kernels, or across library versions (a version
+ *  may change kernels; model files keep loading and predicting, within
+ *  float rounding). Ids are mapped in order of first appearance, so the
+ *  same interactions added in another order give another (equally good)
+ *  model. */
 typedef struct caerec_model caerec_model;
 
 /** Memory caerec_model_create would need for cfg and train, in bytes,
