@@ -434,7 +434,8 @@ CAEREC_API const char *caerec_option_name(caerec_option opt);
  *  resumed from a checkpoint and an uninterrupted one; predictions and
  *  recommendations of one model, whatever the number of threads calling.
  *  Not promised: identical bits across thread counts (BLIS may split a
- *  product differently; on the machines we test it happens not to), across
+ *  product differently, although on our test machines the bits matched),
+ *  across
  *  CPUs with different BLIS kernels, or across library versions (a version
  *  may change kernels; model files keep loading and predicting, within
  *  float rounding). Ids are mapped in order of first appearance, so the
