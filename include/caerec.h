@@ -435,10 +435,9 @@ CAEREC_API const char *caerec_option_name(caerec_option opt);
  *  recommendations of one model, whatever the number of threads calling.
  *  Not promised: identical bits across thread counts (BLIS may split a
  *  product differently, although on our test machines the bits matched),
- *  across
- *  CPUs with different BLIS kernels, or across library versions (a version
- *  may change kernels; model files keep loading and predicting, within
- *  float rounding). Ids are mapped in order of first appearance, so the
+ *  across CPUs with different BLIS kernels, or across library versions (a
+ *  version may change kernels; model files keep loading and predicting,
+ *  within float rounding). Ids are mapped in order of first appearance, so the
  *  same interactions added in another order give another (equally good)
  *  model. */
 typedef struct caerec_model caerec_model;
