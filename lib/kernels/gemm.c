@@ -1,6 +1,7 @@
 #include "kernels/gemm.h"
 
 #include <blis.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* c (1 x N) = alpha a (1 x K) B (K x N) + beta c, a's elements inc apart.
@@ -24,6 +25,77 @@ static void row_times_matrix(int threads, size_t N, size_t K, float alpha,
                 c[j] += w * b[j];
         }
     }
+}
+
+/* The 1x1 convolutions are products with two tiny dimensions: C2 and K+1
+ * are a few each, against B*n rows. BLIS blocks and threads over the tiny
+ * dimensions (on two threads that was measured to stall: half the epoch),
+ * so the wrapper computes them itself, streaming the long dimension. */
+enum { SMALL = 32, ROWS_PER_TASK = 4096 };
+
+/* C (M x N) for N, K <= SMALL: each row of C from one row of op(A) and the
+ * whole of op(B), copied dense first. Rows are independent: exact at any
+ * thread count. */
+static void skinny_rows(int threads, bool trans_a, bool trans_b, size_t M,
+                        size_t N, size_t K, float alpha, const float *A,
+                        size_t lda, const float *B, size_t ldb, float beta,
+                        float *C, size_t ldc)
+{
+    float b[SMALL * SMALL];
+    for (size_t k = 0; k < K; k++)
+        for (size_t j = 0; j < N; j++)
+            b[k * N + j] = alpha * (trans_b ? B[j * ldb + k] : B[k * ldb + j]);
+#pragma omp parallel for num_threads(threads) if (threads > 1 && M >= 2 * ROWS_PER_TASK) schedule(static)
+    for (size_t i0 = 0; i0 < M; i0 += ROWS_PER_TASK) {
+        size_t i1 = i0 + ROWS_PER_TASK < M ? i0 + ROWS_PER_TASK : M;
+        for (size_t i = i0; i < i1; i++) {
+            float acc[SMALL] = {0};
+            for (size_t k = 0; k < K; k++) {
+                const float a = trans_a ? A[k * lda + i] : A[i * lda + k];
+                for (size_t j = 0; j < N; j++)
+                    acc[j] += a * b[k * N + j];
+            }
+            float *c = C + i * ldc;
+            for (size_t j = 0; j < N; j++)
+                c[j] = beta == 0.0f ? acc[j] : acc[j] + beta * c[j];
+        }
+    }
+}
+
+/* C (M x N) = sum over a long K for M, N <= SMALL (the gradient of a 1x1
+ * convolution's weights): partial sums over fixed runs of K, added in run
+ * order, so the result does not depend on the thread count. */
+static int skinny_reduce(int threads, bool trans_a, bool trans_b, size_t M,
+                         size_t N, size_t K, float alpha, const float *A,
+                         size_t lda, const float *B, size_t ldb, float beta,
+                         float *C, size_t ldc)
+{
+    const size_t runs = (K + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+    float *part = malloc(runs * M * N * sizeof *part);
+    if (!part)
+        return -1;
+#pragma omp parallel for num_threads(threads) if (threads > 1 && runs > 1) schedule(static)
+    for (size_t r = 0; r < runs; r++) {
+        size_t k0 = r * ROWS_PER_TASK, k1 = k0 + ROWS_PER_TASK < K ? k0 + ROWS_PER_TASK : K;
+        float acc[SMALL * SMALL] = {0};
+        for (size_t k = k0; k < k1; k++)
+            for (size_t i = 0; i < M; i++) {
+                const float a = trans_a ? A[k * lda + i] : A[i * lda + k];
+                for (size_t j = 0; j < N; j++)
+                    acc[i * N + j] += a * (trans_b ? B[j * ldb + k] : B[k * ldb + j]);
+            }
+        memcpy(part + r * M * N, acc, M * N * sizeof *acc);
+    }
+    for (size_t i = 0; i < M; i++)
+        for (size_t j = 0; j < N; j++) {
+            float sum = 0.0f;
+            for (size_t r = 0; r < runs; r++)
+                sum += part[r * M * N + i * N + j];
+            float *c = C + i * ldc + j;
+            *c = beta == 0.0f ? alpha * sum : alpha * sum + beta * *c;
+        }
+    free(part);
+    return 0;
 }
 
 int caerec__sgemm(int threads, bool trans_a, bool trans_b, size_t M, size_t N,
@@ -52,6 +124,15 @@ int caerec__sgemm(int threads, bool trans_a, bool trans_b, size_t M, size_t N,
     if ((trans_a ? lda < M : lda < K) || (trans_b ? ldb < K : ldb < N))
         return -1;
 
+    if (N <= SMALL && K <= SMALL) {
+        skinny_rows(threads, trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb,
+                    beta, C, ldc);
+        return 0;
+    }
+    if (M <= SMALL && N <= SMALL && K > SMALL &&
+        skinny_reduce(threads, trans_a, trans_b, M, N, K, alpha, A, lda, B,
+                      ldb, beta, C, ldc) == 0)
+        return 0;
     if (M == 1 && !trans_b) {
         row_times_matrix(threads, N, K, alpha, A, trans_a ? lda : 1, B, ldb,
                          beta, C);
