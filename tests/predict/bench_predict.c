@@ -35,6 +35,33 @@ static void die(const char *what, int rc)
     exit(1);
 }
 
+/* Streaming read bandwidth in GB/s: sums a 256 MB array (larger than any
+ * cache), best of 5, measured in the same run as everything else. */
+static double stream_rate(void)
+{
+    const size_t n = (size_t)64 << 20;
+    float *x = caerec__alloc_floats(n);
+    for (size_t i = 0; i < n; i++)
+        x[i] = (float)(i & 7);
+    double best = 1e30;
+    volatile float sink = 0;
+    for (int r = 0; r < 5; r++) {
+        double t0 = now();
+        float acc[16] = {0};
+        for (size_t i = 0; i < n; i += 16)
+            for (int k = 0; k < 16; k++)
+                acc[k] += x[i + k];
+        double t = now() - t0;
+        for (int k = 0; k < 16; k++)
+            sink += acc[k];
+        if (t < best)
+            best = t;
+    }
+    (void)sink;
+    caerec__free_floats(x);
+    return n * sizeof(float) / best / 1e9;
+}
+
 /* SGEMM GFLOP/s of a decoder-shaped product: (128 x 500)(500 x 8192). */
 static double sgemm_rate(int threads)
 {
@@ -117,6 +144,12 @@ static void bench(const caerec_dataset *train, const caerec_dataset *test,
     printf("  one user, all %zu items (set_user):  %8.1f us/user  (%.1f GFLOP/s, %.0f%% of SGEMM)\n",
            n_items, t_set * 1e6, flops_user / t_set / 1e9,
            100.0 * flops_user / t_set / 1e9 / gemm_rate);
+    /* The floor for one user: the decoder weights W (d x n*C2) and c, read
+     * once from memory. */
+    double w_bytes = (double)(500 + 1) * n_items * 8 * sizeof(float);
+    double bw = stream_rate();
+    printf("  one user vs streaming its weights:   %8.1f ms for %.0f MB at %.1f GB/s = %.2f x the memory bound\n",
+           t_set * 1e3, w_bytes / 1e6, bw, t_set / (w_bytes / (bw * 1e9)));
     printf("  one user, top-20 (recommend):        %8.1f us/user\n", t_rec * 1e6);
     printf("  one user, score + top-20:            %8.1f us/user  (%.0f users/s)\n",
            (t_set + t_rec) * 1e6, 1.0 / (t_set + t_rec));
