@@ -12,10 +12,14 @@ static void row_times_matrix(int threads, size_t N, size_t K, float alpha,
                              const float *a, size_t inc, const float *B,
                              size_t ldb, float beta, float *c)
 {
-    const size_t chunk = 4096;
-#pragma omp parallel for num_threads(threads) if (threads > 1 && N >= 2 * chunk) schedule(static)
-    for (size_t j0 = 0; j0 < N; j0 += chunk) {
-        size_t j1 = j0 + chunk < N ? j0 + chunk : N;
+    /* One contiguous slice of columns per thread: each streams its part of
+     * every row of B in order, which the prefetchers follow best, while its
+     * slice of c stays in cache. */
+    size_t nt = threads > 1 && N >= 8192 ? (size_t)threads : 1;
+    size_t slice = ((N + nt - 1) / nt + 15) & ~(size_t)15;
+#pragma omp parallel for num_threads((int)nt) if (nt > 1) schedule(static)
+    for (size_t j0 = 0; j0 < N; j0 += slice) {
+        size_t j1 = j0 + slice < N ? j0 + slice : N;
         for (size_t j = j0; j < j1; j++)
             c[j] = beta == 0.0f ? 0.0f : beta * c[j];
         for (size_t k = 0; k < K; k++) {
