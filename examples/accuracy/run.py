@@ -43,6 +43,16 @@ def parse_opts(text):
     return opts
 
 
+STOP_FILE = None
+
+
+def stop_requested():
+    """True when the --stop-file exists: training then ends after the
+    current epoch, keeping the best epoch so far (for long runs on a busy
+    machine)."""
+    return bool(STOP_FILE) and os.path.exists(STOP_FILE)
+
+
 def train_and_evaluate(caerec, train_t, test_t, opts, seed, keep, log):
     fit_t, valid_t = common.carve(train_t)
     fit_ds, valid_ds = common.to_dataset(fit_t), common.to_dataset(valid_t)
@@ -50,13 +60,16 @@ def train_and_evaluate(caerec, train_t, test_t, opts, seed, keep, log):
     o["seed"] = str(seed)
     t0 = time.time()
     model = caerec.Model(**o)
-    model.fit(fit_ds, valid=valid_ds,
-              callback=lambda r: log("    ep %2d loss %.4f vloss %.4f "
-                                     "vrmse %.4f vndcg %.4f %.1fs%s" %
-                                     (r["epoch"], r["loss"], r["valid_loss"],
-                                      r["valid_rmse"], r["valid_ndcg"],
-                                      r["seconds"],
-                                      " *" if r["improved"] else "")))
+    def on_epoch(r):
+        log("    ep %2d loss %.4f vloss %.4f vrmse %.4f vndcg %.4f %.1fs%s" %
+            (r["epoch"], r["loss"], r["valid_loss"], r["valid_rmse"],
+             r["valid_ndcg"], r["seconds"], " *" if r["improved"] else ""))
+        if stop_requested():
+            log("    (stop file found: fit ends here, best epoch kept)")
+            return True
+        return False
+
+    model.fit(fit_ds, valid=valid_ds, callback=on_epoch)
     best = model.best
     t_select = time.time() - t0
     log("  seed %d: kept epoch %d of %d (valid rmse %.4f ndcg@20 %.4f), "
@@ -140,6 +153,9 @@ def main():
     ap.add_argument("--no-model", action="store_true",
                     help="baselines only")
     ap.add_argument("--log", default=None, help="append the output here")
+    ap.add_argument("--stop-file", default=None,
+                    help="when this file appears, end the early-stopping "
+                         "fit after the current epoch (best epoch kept)")
     ap.add_argument("--json", default=None, help="write all results here")
     args = ap.parse_args()
 
@@ -155,6 +171,8 @@ def main():
               "project)" % ", ".join(missing))
         return 3
 
+    global STOP_FILE
+    STOP_FILE = args.stop_file
     logf = open(args.log, "a") if args.log else None
 
     def log(line):

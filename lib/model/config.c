@@ -33,7 +33,7 @@ void caerec__cfg_defaults(caerec_cfg *c)
     c->seed = 42;
     c->threads = 1;
     c->like_threshold = NAN;
-    c->early_stop = CAEREC_METRIC_LOSS;
+    c->early_stop = CAEREC_METRIC_RMSE;
     c->max_memory = 0;
 }
 

@@ -280,6 +280,7 @@ static void test_early_stopping_keeps_best(void **state)
     assert_int_equal(caerec_config_set(cfg, "lr", "0.02"), 0);
     assert_int_equal(caerec_config_set(cfg, "epochs", "40"), 0);
     assert_int_equal(caerec_config_set(cfg, "patience", "3"), 0);
+    assert_int_equal(caerec_config_set(cfg, "early-stop", "loss"), 0);
     caerec_model *m;
     assert_int_equal(caerec_model_create(&m, cfg, train), 0);
     reports rs = {.n = 0, .stop_at = 0};
