@@ -35,6 +35,10 @@ int caerec__batch_sizes(caerec_batch_sizes *out, const caerec_dims *dm,
             return -1;
     if (!caerec__mul(max_cells, sizeof(uint32_t) * 2 + 1, &t) || !caerec__add(total, t, &total))
         return -1;
+    /* row views, loss terms and cell offsets per row */
+    if (!caerec__mul(B + 1, sizeof(caerec_row) + 3 * sizeof(double) + sizeof(size_t), &t) ||
+        !caerec__add(total, t, &total))
+        return -1;
     out->bytes = total;
     return 0;
 }
@@ -56,6 +60,7 @@ int caerec__batch_ws_alloc(caerec_batch_ws *ws, const caerec_dims *dm,
     ws->O = caerec__alloc_floats(B * n * (dm->K + 1));
     ws->G = caerec__alloc_floats(B * n * dm->c2);
     ws->rows = caerec__malloc_array(B, sizeof(caerec_row));
+    ws->row_terms = caerec__malloc_array(3 * B, sizeof(double));
     ws->row_start = caerec__malloc_array(B + 1, sizeof(size_t));
     ws->cell_col = caerec__malloc_array(max_cells, sizeof(uint32_t));
     ws->cell_level = caerec__malloc_array(max_cells, sizeof(int8_t));
@@ -63,7 +68,7 @@ int caerec__batch_ws_alloc(caerec_batch_ws *ws, const caerec_dims *dm,
     ws->cell_pre = caerec__alloc_floats(max_cells * dm->c1);
     ws->cell_a = caerec__alloc_floats(max_cells * dm->c1);
     if (!ws->Z || !ws->H || !ws->dH || !ws->Y || !ws->O || !ws->G ||
-        !ws->rows || !ws->row_start || !ws->cell_col || !ws->cell_level ||
+        !ws->rows || !ws->row_terms || !ws->row_start || !ws->cell_col || !ws->cell_level ||
         !ws->cell_types || !ws->cell_pre || !ws->cell_a) {
         caerec__batch_ws_free(ws);
         return CAEREC_ENOMEM;
@@ -80,6 +85,7 @@ void caerec__batch_ws_free(caerec_batch_ws *ws)
     caerec__free_floats(ws->O);
     caerec__free_floats(ws->G);
     free(ws->rows);
+    free(ws->row_terms);
     free(ws->row_start);
     free(ws->cell_col);
     free(ws->cell_level);
@@ -264,7 +270,7 @@ void caerec__batch_run(const caerec_model *m, const caerec_row *inputs,
     caerec__sgemm(threads, false, false, B * n, KK, c2, 1.0f, ws->Y, c2, P->U,
                   KK, 1.0f, ws->O, KK);
     /* 4. Loss, and dL/dO in place; per-row sums added in row order. */
-    double row_terms[3 * 1024], *rt = B <= 1024 ? row_terms : malloc(3 * B * sizeof *rt);
+    double *rt = ws->row_terms;
 #pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
     for (size_t b = 0; b < B; b++) {
         rt[3 * b] = rt[3 * b + 1] = rt[3 * b + 2] = 0.0;
@@ -277,8 +283,6 @@ void caerec__batch_run(const caerec_model *m, const caerec_row *inputs,
         lr += rt[3 * b + 1];
         le += rt[3 * b + 2];
     }
-    if (rt != row_terms)
-        free(rt);
     losses->sample = ls / (double)B;
     losses->rating = lr / (double)B;
     losses->error = le / (double)B;

@@ -35,6 +35,7 @@ typedef struct caerec_batch_ws {
     float *O;            /* B x n x (K+1): logits, then dL/dlogits in place */
     float *G;            /* B x n x C2: dL/dY */
     caerec_row *rows;    /* B row views, for callers assembling a batch */
+    double *row_terms;   /* B x 3: each row's loss terms, summed in order */
     size_t *row_start;   /* B + 1 offsets into the cell arrays */
     uint32_t *cell_col;  /* kept input cells (after dropout) */
     int8_t *cell_level;
