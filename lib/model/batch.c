@@ -86,6 +86,7 @@ void caerec__batch_ws_free(caerec_batch_ws *ws)
     caerec__free_floats(ws->G);
     free(ws->rows);
     free(ws->row_terms);
+    caerec__free_floats(ws->dW_block);
     free(ws->row_start);
     free(ws->cell_col);
     free(ws->cell_level);
@@ -303,8 +304,10 @@ void caerec__batch_run(const caerec_model *m, const caerec_row *inputs,
     act_backward_par(m->cfg.act_out, ws->Y, ws->Y, ws->G, B * nc2, threads);
     PHASE(CAEREC_PHASE_BACK_OUT);
     /* 6. Decoder backward: dW = H^T dY, dc, dH = dY W^T, then g'. */
-    caerec__sgemm(threads, true, false, d, nc2, B, 1.0f, ws->H, d, ws->G, nc2,
-                  0.0f, g.W, nc2);
+    ws->last_rows = B;
+    if (!ws->defer_dW)
+        caerec__sgemm(threads, true, false, d, nc2, B, 1.0f, ws->H, d, ws->G,
+                      nc2, 0.0f, g.W, nc2);
     colsum(ws->G, B, nc2, g.cb, threads);
     caerec__sgemm(threads, false, true, B, d, nc2, 1.0f, ws->G, nc2, P->W, nc2,
                   0.0f, ws->dH, d);

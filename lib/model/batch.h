@@ -27,6 +27,9 @@ enum {
     CAEREC_N_PHASES
 };
 
+/* Columns of W per deferred-gradient block (d x this many floats). */
+#define CAEREC_DW_BLOCK 2048
+
 typedef struct caerec_batch_ws {
     double phase_seconds[CAEREC_N_PHASES]; /* accumulated over runs */
     size_t max_rows, max_cells;
@@ -36,6 +39,13 @@ typedef struct caerec_batch_ws {
     float *G;            /* B x n x C2: dL/dY */
     caerec_row *rows;    /* B row views, for callers assembling a batch */
     double *row_terms;   /* B x 3: each row's loss terms, summed in order */
+    /* Training sets defer_dW: caerec__batch_run then leaves dW = H^T dY to
+     * the optimizer, which computes it in column blocks from H and G (kept
+     * here with last_rows) and applies each block at once, so the gradient
+     * of W, as large as W, is never held whole. */
+    int defer_dW;
+    size_t last_rows;
+    float *dW_block;     /* d x CAEREC_DW_BLOCK, allocated on first use */
     size_t *row_start;   /* B + 1 offsets into the cell arrays */
     uint32_t *cell_col;  /* kept input cells (after dropout) */
     int8_t *cell_level;

@@ -128,7 +128,10 @@ int caerec__train_state_alloc(caerec_model *model)
     ts->adam_m = caerec__alloc_floats(model->params.size);
     ts->adam_v = caerec__alloc_floats(model->params.size);
     ts->order = caerec__malloc_array(model->dims.m, sizeof *ts->order);
-    ts->grad = caerec__alloc_floats(model->params.size);
+    /* calloc, not alloc_floats: training never writes the W part of the
+     * gradient (the optimizer makes it block by block, see batch.h), and
+     * pages never written take no memory. */
+    ts->grad = caerec__calloc_array(model->params.size, sizeof(float));
     if (!ts->adam_m || !ts->adam_v || !ts->order || !ts->grad) {
         caerec__train_state_free(ts);
         return CAEREC_ENOMEM;
@@ -145,7 +148,7 @@ void caerec__train_state_free(caerec_train_state *ts)
         return;
     caerec__free_floats(ts->adam_m);
     caerec__free_floats(ts->adam_v);
-    caerec__free_floats(ts->grad);
+    free(ts->grad);
     free(ts->order);
     if (ts->ws) {
         caerec__batch_ws_free(ts->ws);

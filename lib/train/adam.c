@@ -1,5 +1,7 @@
 #include "train/adam.h"
 
+#include "kernels/gemm.h"
+
 #include <math.h>
 
 #define ADAM_BETA1 0.9f
@@ -43,23 +45,81 @@ static float adam_chunk(float *theta, float *mm, float *vv, const float *g0,
     return tsq;
 }
 
-double caerec__adam_step(caerec_model *m, const float *grad)
+/* Largest |x| of n values (NaN-propagating through the probe instead). */
+static float max_abs(const float *x, size_t n)
+{
+    float mx = 0.0f;
+    for (size_t i = 0; i < n; i++) {
+        float a = fabsf(x[i]);
+        mx = a > mx ? a : mx;
+    }
+    return mx;
+}
+
+/* Whether dW = H^T G, not yet computed, is certainly finite: H and G are
+ * finite and every entry, a sum of B products, is bounded by
+ * B max|H| max|G|, which must stay far below FLT_MAX. */
+static int deferred_dW_finite(const caerec_model *m, const caerec_batch_ws *ws)
+{
+    const size_t B = ws->last_rows, d = m->dims.d, nc2 = m->dims.n * m->dims.c2;
+    if (nonfinite_probe(ws->H, B * d) != 0.0f || nonfinite_probe(ws->G, B * nc2) != 0.0f)
+        return 0;
+    double bound = (double)B * max_abs(ws->H, B * d) * max_abs(ws->G, B * nc2);
+    return bound < 1e30;
+}
+
+/* Adam on W with its gradient made block by block: dW[:, c0:c1] = H^T
+ * G[:, c0:c1] (one GEMM per block), then the update of those columns.
+ * Returns the sum of squares of W before the step. */
+static double adam_deferred_W(caerec_model *m, caerec_batch_ws *ws,
+                              size_t off, float lam, adam_consts k)
 {
     caerec_train_state *ts = m->train;
     const int threads = m->cfg.threads;
-    const size_t size = m->params.size;
-    const size_t n_chunks = (size + ADAM_CHUNK - 1) / ADAM_CHUNK;
-    float probe = 0.0f;
-#pragma omp parallel for num_threads(threads) if (threads > 1) reduction(+ : probe) schedule(static)
-    for (size_t c = 0; c < n_chunks; c++) {
-        size_t i0 = c * ADAM_CHUNK;
-        probe += nonfinite_probe(grad + i0, size - i0 < ADAM_CHUNK ? size - i0 : ADAM_CHUNK);
+    const size_t d = m->dims.d, nc2 = m->dims.n * m->dims.c2, B = ws->last_rows;
+    float *W = m->params.data + off, *mW = ts->adam_m + off, *vW = ts->adam_v + off;
+    double sq = 0.0;
+    float row_sq[d ? d : 1];
+    for (size_t c0 = 0; c0 < nc2; c0 += CAEREC_DW_BLOCK) {
+        size_t w = nc2 - c0 < CAEREC_DW_BLOCK ? nc2 - c0 : CAEREC_DW_BLOCK;
+        caerec__sgemm(threads, true, false, d, w, B, 1.0f, ws->H, d, ws->G + c0,
+                      nc2, 0.0f, ws->dW_block, w);
+#pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
+        for (size_t h = 0; h < d; h++) {
+            size_t at = h * nc2 + c0;
+            row_sq[h] = adam_chunk(W + at, mW + at, vW + at, ws->dW_block + h * w,
+                                   w, lam, k);
+        }
+        for (size_t h = 0; h < d; h++)
+            sq += row_sq[h];
     }
-    if (probe != 0.0f)
-        return NAN;
+    return sq;
+}
 
+double caerec__adam_step(caerec_model *m, const float *grad,
+                         caerec_batch_ws *ws)
+{
+    caerec_train_state *ts = m->train;
+    const int threads = m->cfg.threads;
     caerec_layout L;
     caerec__layout(&L, &m->dims);
+    const int defer = ws && ws->defer_dW; /* then ws->dW_block exists */
+    float probe = 0.0f;
+    for (int t = 0; t < CAEREC_N_TENSORS; t++) {
+        if (defer && t == CAEREC_T_W)
+            continue;
+        const size_t off = L.offset[t], cnt = L.count[t];
+        const size_t n_chunks = (cnt + ADAM_CHUNK - 1) / ADAM_CHUNK;
+#pragma omp parallel for num_threads(threads) if (threads > 1 && n_chunks > 1) reduction(+ : probe) schedule(static)
+        for (size_t c = 0; c < n_chunks; c++) {
+            size_t i0 = c * ADAM_CHUNK;
+            probe += nonfinite_probe(grad + off + i0,
+                                     cnt - i0 < ADAM_CHUNK ? cnt - i0 : ADAM_CHUNK);
+        }
+    }
+    if (probe != 0.0f || (defer && !deferred_dW_finite(m, ws)))
+        return NAN;
+
     ts->step++;
     adam_consts k = {(float)ts->lr,
                      (float)(1.0 / (1.0 - pow(ADAM_BETA1, (double)ts->step))),
@@ -68,6 +128,10 @@ double caerec__adam_step(caerec_model *m, const float *grad)
     for (int t = 0; t < CAEREC_N_TENSORS; t++) {
         const size_t off = L.offset[t], cnt = L.count[t];
         const float lam = caerec__tensor_decayed(t) ? (float)m->cfg.l2 : 0.0f;
+        if (defer && t == CAEREC_T_W) {
+            sq += adam_deferred_W(m, ws, off, lam, k);
+            continue;
+        }
         const size_t nc = (cnt + ADAM_CHUNK - 1) / ADAM_CHUNK;
         float partial[nc ? nc : 1];
 #pragma omp parallel for num_threads(threads) if (threads > 1 && nc > 1) schedule(static)

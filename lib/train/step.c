@@ -78,8 +78,14 @@ CAEREC_API int caerec_model_train_step(caerec_model *m, caerec_losses *out)
         return rc;
     caerec_train_state *ts = m->train;
     size_t B = m->cfg.batch < m->dims.m ? m->cfg.batch : m->dims.m;
-    if (!ts->ws && (rc = caerec__batch_ws_for(m, &m->rows, B, &ts->ws)))
-        return caerec__fail(rc, "%s: cannot allocate the training workspace", __func__);
+    if (!ts->ws) {
+        if ((rc = caerec__batch_ws_for(m, &m->rows, B, &ts->ws)))
+            return caerec__fail(rc, "%s: cannot allocate the training workspace", __func__);
+        ts->ws->dW_block = caerec__alloc_floats(m->dims.d * CAEREC_DW_BLOCK);
+        if (!ts->ws->dW_block)
+            return caerec__fail(CAEREC_ENOMEM, "%s: cannot allocate the training workspace", __func__);
+        ts->ws->defer_dW = 1;
+    }
     if (!ts->order_valid) {
         for (size_t r = 0; r < m->dims.m; r++)
             ts->order[r] = (uint32_t)r;
@@ -99,7 +105,7 @@ CAEREC_API int caerec_model_train_step(caerec_model *m, caerec_losses *out)
                       m->cfg.threads);
     caerec__infer_cache_invalidate(m);
     double t0 = caerec__now();
-    double l2 = isfinite(loss.total) ? caerec__adam_step(m, ts->grad) : NAN;
+    double l2 = isfinite(loss.total) ? caerec__adam_step(m, ts->grad, ts->ws) : NAN;
     ts->ws->phase_seconds[CAEREC_PHASE_OPTIMIZER] += caerec__now() - t0;
     if (!isfinite(l2))
         return caerec__fail(CAEREC_ENUMERIC,

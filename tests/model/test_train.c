@@ -10,6 +10,7 @@
 
 #include "data/dataset.h"
 #include "data/synthetic.h"
+#include "model/batch.h"
 #include "model/model.h"
 #include "train/train.h"
 
@@ -322,6 +323,38 @@ static void test_early_stopping_keeps_best(void **state)
     caerec_dataset_free(valid);
 }
 
+/* Training defers dW to the optimizer (made and applied block by block);
+ * it must update the parameters exactly as the whole-gradient path. */
+static void test_deferred_dW_matches_whole_gradient(void **state)
+{
+    (void)state;
+    caerec_dataset *ds = synth(200, 900, 20, 12); /* n*C2 spans blocks */
+    for (int o = 0; o < 2; o++) {
+        caerec_model *m[2];
+        for (int r = 0; r < 2; r++) {
+            caerec_config *cfg = small_config(o ? "item" : "user");
+            assert_int_equal(caerec_model_create(&m[r], cfg, ds), 0);
+            assert_true(caerec_model_train_step(m[r], NULL) >= 0);
+            assert_int_equal(m[r]->train->ws->defer_dW, 1);
+            caerec_config_free(cfg);
+        }
+        m[1]->train->ws->defer_dW = 0;
+        for (int s = 0; s < 4; s++) {
+            caerec_losses a, b;
+            assert_true(caerec_model_train_step(m[0], &a) >= 0);
+            assert_true(caerec_model_train_step(m[1], &b) >= 0);
+            assert_true(fabs(a.l2 - b.l2) <= 1e-4 * fabs(b.l2)); /* summed in other chunks */
+        }
+        for (size_t i = 0; i < m[0]->params.size; i++)
+            if (m[0]->params.data[i] != m[1]->params.data[i])
+                assert_true(fabsf(m[0]->params.data[i] - m[1]->params.data[i]) <=
+                            1e-6f * (1.0f + fabsf(m[1]->params.data[i])));
+        caerec_model_free(m[0]);
+        caerec_model_free(m[1]);
+    }
+    caerec_dataset_free(ds);
+}
+
 /* The fused validation loss (psi = identity) equals the batch path. */
 static void test_validation_loss_paths_agree(void **state)
 {
@@ -458,6 +491,7 @@ int main(void)
         cmocka_unit_test(test_sampling_distribution_recovered),
         cmocka_unit_test(test_early_stopping_keeps_best),
         cmocka_unit_test(test_validation_loss_paths_agree),
+        cmocka_unit_test(test_deferred_dW_matches_whole_gradient),
         cmocka_unit_test(test_beats_popularity_and_mean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
