@@ -6,41 +6,13 @@
  *   build/tests/model/bench_train [epochs] [users] [items] [per_user]
  */
 #include "caerec.h"
-#include "kernels/gemm.h"
+#include "../bench_util.h"
 #include "model/batch.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <time.h>
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-/* The decoder's product shape (B x d)(d x n*C2): what dominates an epoch. */
-static double sgemm_rate(int threads, size_t M, size_t N, size_t K)
-{
-    float *A = calloc(M * K, 4), *B = calloc(K * N, 4), *C = calloc(M * N, 4);
-    for (size_t i = 0; i < M * K; i++)
-        A[i] = (float)(i % 7) * 0.1f;
-    for (size_t i = 0; i < K * N; i++)
-        B[i] = (float)(i % 5) * 0.1f;
-    caerec__sgemm(threads, false, false, M, N, K, 1, A, K, B, N, 0, C, N);
-    int reps = 0;
-    double t0 = now(), t;
-    do {
-        caerec__sgemm(threads, false, false, M, N, K, 1, A, K, B, N, 0, C, N);
-        reps++;
-    } while ((t = now() - t0) < 1.0);
-    free(A);
-    free(B);
-    free(C);
-    return 2.0 * M * N * K * reps / t;
-}
 
 static void check(int rc, const char *what)
 {
@@ -76,13 +48,14 @@ int main(int argc, char **argv)
         double flops = 6.0 * dm->m * dm->d * dm->n * dm->c2 +
                        6.0 * dm->m * dm->n * dm->c2 * (dm->K + 1) +
                        6.0 * nnz_kept * dm->c1 * dm->d;
-        double rate = sgemm_rate(threads, 128, dm->n * dm->c2, dm->d);
+        /* the decoder's product shape, (B x d)(d x n*C2): what dominates an epoch */
+        double rate = bench_sgemm_rate(threads, 128, dm->n * dm->c2, dm->d);
         double best = 1e30;
         for (int e = 0; e < epochs; e++) {
             caerec_losses l;
-            double t0 = now();
+            double t0 = bench_now();
             check(caerec_model_train_epoch(m, &l), "epoch");
-            double t = now() - t0;
+            double t = bench_now() - t0;
             if (t < best)
                 best = t;
             printf("threads %d epoch %d: %.2f s, loss %.4f (sample %.4f rating %.4f error %.4f l2 %.4f)\n",

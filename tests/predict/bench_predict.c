@@ -13,7 +13,7 @@
  *
  * Usage: bench_predict [user|item|both]   (default: user) */
 #include "caerec.h"
-#include "kernels/gemm.h"
+#include "../bench_util.h"
 #include "common/alloc.h"
 
 #include <stdio.h>
@@ -21,12 +21,6 @@
 #include <string.h>
 #include <time.h>
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static void die(const char *what, int rc)
 {
@@ -46,12 +40,12 @@ static double stream_rate(void)
     double best = 1e30;
     volatile float sink = 0;
     for (int r = 0; r < 5; r++) {
-        double t0 = now();
+        double t0 = bench_now();
         float acc[16] = {0};
         for (size_t i = 0; i < n; i += 16)
             for (int k = 0; k < 16; k++)
                 acc[k] += x[i + k];
-        double t = now() - t0;
+        double t = bench_now() - t0;
         for (int k = 0; k < 16; k++)
             sink += acc[k];
         if (t < best)
@@ -65,24 +59,7 @@ static double stream_rate(void)
 /* SGEMM GFLOP/s of a decoder-shaped product: (128 x 500)(500 x 8192). */
 static double sgemm_rate(int threads)
 {
-    const size_t M = 128, K = 500, N = 8192;
-    float *A = caerec__alloc_floats(M * K), *B = caerec__alloc_floats(K * N),
-          *C = caerec__alloc_floats(M * N);
-    for (size_t i = 0; i < M * K; i++)
-        A[i] = (float)(i % 7) * 0.1f;
-    for (size_t i = 0; i < K * N; i++)
-        B[i] = (float)(i % 5) * 0.1f;
-    caerec__sgemm(threads, false, false, M, N, K, 1, A, K, B, N, 0, C, N);
-    int reps = 0;
-    double t0 = now(), t;
-    do {
-        caerec__sgemm(threads, false, false, M, N, K, 1, A, K, B, N, 0, C, N);
-        reps++;
-    } while ((t = now() - t0) < 1.0);
-    caerec__free_floats(A);
-    caerec__free_floats(B);
-    caerec__free_floats(C);
-    return 2.0 * M * N * K * reps / t / 1e9;
+    return bench_sgemm_rate(threads, 128, 8192, 500) / 1e9;
 }
 
 static caerec_model *make_model(const caerec_dataset *train, int orientation,
@@ -122,25 +99,25 @@ static void bench(const caerec_dataset *train, const caerec_dataset *test,
     int rc = caerec_scorer_create(&sc, m);
     if (rc)
         die("caerec_scorer_create", rc);
-    double t0 = now();
+    double t0 = bench_now();
     if ((rc = caerec_scorer_set_user(sc, users[0])))
         die("caerec_scorer_set_user", rc);
-    printf("  inference cache build + first user: %8.3f s\n", now() - t0);
+    printf("  inference cache build + first user: %8.3f s\n", bench_now() - t0);
 
     const size_t n_single = 300;
-    t0 = now();
+    t0 = bench_now();
     for (size_t u = 0; u < n_single; u++)
         if ((rc = caerec_scorer_set_user(sc, users[u * 7 % n_users])))
             die("caerec_scorer_set_user", rc);
-    double t_set = (now() - t0) / n_single;
+    double t_set = (bench_now() - t0) / n_single;
     int64_t top[20];
     double top_s[20];
     size_t cnt;
-    t0 = now();
+    t0 = bench_now();
     for (size_t r = 0; r < n_single; r++)
         if ((rc = caerec_scorer_recommend(sc, 20, NULL, top, top_s, &cnt)))
             die("caerec_scorer_recommend", rc);
-    double t_rec = (now() - t0) / n_single;
+    double t_rec = (bench_now() - t0) / n_single;
     printf("  one user, all %zu items (set_user):  %8.1f us/user  (%.1f GFLOP/s, %.0f%% of SGEMM)\n",
            n_items, t_set * 1e6, flops_user / t_set / 1e9,
            100.0 * flops_user / t_set / 1e9 / gemm_rate);
@@ -158,10 +135,10 @@ static void bench(const caerec_dataset *train, const caerec_dataset *test,
     int64_t *items = malloc(n_users * 20 * sizeof *items);
     double *scores = malloc(n_users * 20 * sizeof *scores);
     size_t *counts = malloc(n_users * sizeof *counts);
-    t0 = now();
+    t0 = bench_now();
     if ((rc = caerec_recommend_batch(m, users, n_users, 20, NULL, items, scores, counts)))
         die("caerec_recommend_batch", rc);
-    double t_batch = now() - t0;
+    double t_batch = bench_now() - t0;
     /* Ranking by P(i | u) uses the fused consumption-only decoder
      * (psi = identity by default): 2 * d * n flops per user. */
     double fused_user = flops_user / 8;
@@ -170,10 +147,10 @@ static void bench(const caerec_dataset *train, const caerec_dataset *test,
            100.0 * fused_user * n_users / t_batch / 1e9 / gemm_rate);
     caerec_rec_options o = CAEREC_REC_OPTIONS_INIT;
     o.score = CAEREC_SCORE_DISCOVERY;
-    t0 = now();
+    t0 = bench_now();
     if ((rc = caerec_recommend_batch(m, users, n_users, 20, &o, items, scores, counts)))
         die("caerec_recommend_batch", rc);
-    t_batch = now() - t0;
+    t_batch = bench_now() - t0;
     printf("  batch top-20 by discovery:           %8.3f s = %.0f users/s (full decoder: %.1f GFLOP/s, %.0f%% of SGEMM)\n",
            t_batch, n_users / t_batch, flops_user * n_users / t_batch / 1e9,
            100.0 * flops_user * n_users / t_batch / 1e9 / gemm_rate);
@@ -182,17 +159,17 @@ static void bench(const caerec_dataset *train, const caerec_dataset *test,
     caerec_topk_metrics tk[3];
     for (int i = 0; i < 3; i++)
         tk[i] = (caerec_topk_metrics)CAEREC_TOPK_METRICS_INIT;
-    t0 = now();
+    t0 = bench_now();
     if ((rc = caerec_evaluate_topk(m, test, ks, 3, tk)))
         die("caerec_evaluate_topk", rc);
     printf("  evaluate_topk @10/20/50:             %8.3f s (%zu users; NDCG@20 %.4f untrained)\n",
-           now() - t0, tk[1].users, tk[1].ndcg);
+           bench_now() - t0, tk[1].users, tk[1].ndcg);
     caerec_rating_metrics rm = CAEREC_RATING_METRICS_INIT;
-    t0 = now();
+    t0 = bench_now();
     if ((rc = caerec_evaluate_ratings(m, test, &rm)))
         die("caerec_evaluate_ratings", rc);
     printf("  evaluate_ratings:                    %8.3f s (%zu ratings; RMSE %.4f untrained)\n",
-           now() - t0, rm.n_ratings, rm.rmse);
+           bench_now() - t0, rm.n_ratings, rm.rmse);
     free(items);
     free(scores);
     free(counts);
