@@ -76,21 +76,21 @@ CAEREC_API const char *caerec_version_string(void);
 
 typedef enum caerec_status {
     CAEREC_OK = 0,
-    CAEREC_EINVAL = -1,       /**< invalid argument (NULL, bad size, bad option) */
-    CAEREC_ENOMEM = -2,       /**< an allocation failed */
-    CAEREC_EIO = -3,          /**< a file could not be opened, read or written */
-    CAEREC_EPARSE = -4,       /**< malformed line or field in an input file */
-    CAEREC_ERANGE = -5,       /**< value out of range: rating off the scale,
-                                   NaN, id that overflows int64, ... */
-    CAEREC_ENOTFOUND = -6,    /**< unknown user id, item id or type name */
-    CAEREC_ESTATE = -7,       /**< call not valid in the handle's state */
-    CAEREC_EEMPTY = -8,       /**< empty file or dataset where data is needed */
-    CAEREC_ENUMERIC = -9,     /**< NaN or Inf met in training (divergence) */
-    CAEREC_EFORMAT = -10,     /**< not a caerec model file (wrong magic) */
-    CAEREC_EVERSION = -11,    /**< model file from a newer, unknown format */
-    CAEREC_ECORRUPT = -12,    /**< model file truncated, inconsistent or
-                                   failing its checksum */
-    CAEREC_ETOOBIG = -13,     /**< sizes overflow, or exceed the memory limit */
+    CAEREC_EINVAL = -1,    /**< invalid argument (NULL, bad size, bad option) */
+    CAEREC_ENOMEM = -2,    /**< an allocation failed */
+    CAEREC_EIO = -3,       /**< a file could not be opened, read or written */
+    CAEREC_EPARSE = -4,    /**< malformed line or field in an input file */
+    CAEREC_ERANGE = -5,    /**< value out of range: rating off the scale,
+                                NaN, id that overflows int64, ... */
+    CAEREC_ENOTFOUND = -6, /**< unknown user id, item id or type name */
+    CAEREC_ESTATE = -7,    /**< call not valid in the handle's state */
+    CAEREC_EEMPTY = -8,    /**< empty file or dataset where data is needed */
+    CAEREC_ENUMERIC = -9,  /**< NaN or Inf met in training (divergence) */
+    CAEREC_EFORMAT = -10,  /**< not a caerec model file (wrong magic) */
+    CAEREC_EVERSION = -11, /**< model file from a newer, unknown format */
+    CAEREC_ECORRUPT = -12, /**< model file truncated, inconsistent or
+                                failing its checksum */
+    CAEREC_ETOOBIG = -13,  /**< sizes overflow, or exceed the memory limit */
     CAEREC_EUNSUPPORTED = -14 /**< valid request this model cannot answer */
 } caerec_status;
 
@@ -132,7 +132,7 @@ typedef struct caerec_dataset caerec_dataset;
 
 /** Most rating levels and most interaction types a dataset can declare. */
 #define CAEREC_MAX_LEVELS 64
-#define CAEREC_MAX_TYPES 32
+#define CAEREC_MAX_TYPES  32
 
 /** Creates an empty dataset.
  *  levels: the K rating values in strictly increasing order, finite (for
@@ -143,8 +143,8 @@ typedef struct caerec_dataset caerec_dataset;
  *  K + T must be at least 1.
  *  Errors: CAEREC_EINVAL (NULL out, unsorted or non-finite levels, too many
  *  levels or types, duplicate or empty names, K + T == 0), CAEREC_ENOMEM. */
-CAEREC_API int caerec_dataset_create(caerec_dataset **out,
-                                     const double *levels, size_t n_levels,
+CAEREC_API int caerec_dataset_create(caerec_dataset **out, const double *levels,
+                                     size_t n_levels,
                                      const char *const *type_names,
                                      size_t n_types);
 
@@ -185,8 +185,7 @@ CAEREC_API int caerec_dataset_add_ratings(caerec_dataset *ds,
 CAEREC_API int caerec_dataset_add_interactions(caerec_dataset *ds,
                                                const int64_t *users,
                                                const int64_t *items,
-                                               const uint32_t *types,
-                                               size_t n);
+                                               const uint32_t *types, size_t n);
 
 /** Text formats of interaction files. Every format has one interaction per
  *  line, fields `user item value [timestamp]` (further fields ignored),
@@ -248,10 +247,10 @@ CAEREC_API const char *caerec_dataset_type_name(const caerec_dataset *ds,
 /** Id lookups. Users and items get dense indices 0..n-1 in order of first
  *  appearance. Errors: CAEREC_EINVAL (NULL), CAEREC_ENOTFOUND (unknown id
  *  or index out of range). */
-CAEREC_API int caerec_dataset_user_index(const caerec_dataset *ds,
-                                         int64_t user, size_t *out_index);
-CAEREC_API int caerec_dataset_item_index(const caerec_dataset *ds,
-                                         int64_t item, size_t *out_index);
+CAEREC_API int caerec_dataset_user_index(const caerec_dataset *ds, int64_t user,
+                                         size_t *out_index);
+CAEREC_API int caerec_dataset_item_index(const caerec_dataset *ds, int64_t item,
+                                         size_t *out_index);
 CAEREC_API int caerec_dataset_user_id(const caerec_dataset *ds, size_t index,
                                       int64_t *out_user);
 CAEREC_API int caerec_dataset_item_id(const caerec_dataset *ds, size_t index,
@@ -282,7 +281,9 @@ typedef struct caerec_synthetic_options {
 } caerec_synthetic_options;
 
 #define CAEREC_SYNTHETIC_OPTIONS_INIT                                          \
-    {sizeof(caerec_synthetic_options), 1000, 500, 5, 40.0, 8.0, 5, 42}
+    {                                                                          \
+        sizeof(caerec_synthetic_options), 1000, 500, 5, 40.0, 8.0, 5, 42       \
+    }
 
 /** Generates a dataset with planted structure, for demos and tests.
  *  Everything is drawn from `seed`: same options, same dataset.
@@ -364,25 +365,25 @@ typedef enum caerec_option {
     CAEREC_OPT_ACT_HIDDEN = 5,  /**< "act-hidden": g */
     CAEREC_OPT_ACT_OUT = 6,     /**< "act-out": psi */
     CAEREC_OPT_DROPOUT = 7,     /**< "dropout": p in [0, 1) */
-    CAEREC_OPT_ALPHA = 8,       /**< "alpha": weight of the sampling loss, >= 0 */
-    CAEREC_OPT_BETA = 9,        /**< "beta": weight of the rating loss, >= 0 */
-    CAEREC_OPT_GAMMA = 10,      /**< "gamma": weight of the squared error of the
-                                     expected rating, >= 0 */
-    CAEREC_OPT_L2 = 11,         /**< "l2": lambda, >= 0 */
-    CAEREC_OPT_LR = 12,         /**< "lr": Adam learning rate, > 0 */
-    CAEREC_OPT_LR_DECAY = 13,   /**< "lr-decay": learning rate multiplier per
-                                     epoch, in (0, 1] */
-    CAEREC_OPT_BATCH = 14,      /**< "batch": rows per step, >= 1 */
-    CAEREC_OPT_EPOCHS = 15,     /**< "epochs": most epochs of caerec_model_fit */
-    CAEREC_OPT_PATIENCE = 16,   /**< "patience": epochs without validation
-                                     improvement before fit stops; 0 = never */
-    CAEREC_OPT_SEED = 17,       /**< "seed": random seed, any uint64 */
-    CAEREC_OPT_THREADS = 18,    /**< "threads": threads per call, 1..256 */
+    CAEREC_OPT_ALPHA = 8,     /**< "alpha": weight of the sampling loss, >= 0 */
+    CAEREC_OPT_BETA = 9,      /**< "beta": weight of the rating loss, >= 0 */
+    CAEREC_OPT_GAMMA = 10,    /**< "gamma": weight of the squared error of the
+                                   expected rating, >= 0 */
+    CAEREC_OPT_L2 = 11,       /**< "l2": lambda, >= 0 */
+    CAEREC_OPT_LR = 12,       /**< "lr": Adam learning rate, > 0 */
+    CAEREC_OPT_LR_DECAY = 13, /**< "lr-decay": learning rate multiplier per
+                                   epoch, in (0, 1] */
+    CAEREC_OPT_BATCH = 14,    /**< "batch": rows per step, >= 1 */
+    CAEREC_OPT_EPOCHS = 15,   /**< "epochs": most epochs of caerec_model_fit */
+    CAEREC_OPT_PATIENCE = 16, /**< "patience": epochs without validation
+                                   improvement before fit stops; 0 = never */
+    CAEREC_OPT_SEED = 17,     /**< "seed": random seed, any uint64 */
+    CAEREC_OPT_THREADS = 18,  /**< "threads": threads per call, 1..256 */
     CAEREC_OPT_LIKE_THRESHOLD = 19, /**< "like-threshold": tau; NaN (default)
                                      means the top 40% of the scale */
-    CAEREC_OPT_EARLY_STOP = 20, /**< "early-stop": loss|rmse|ndcg */
-    CAEREC_OPT_MAX_MEMORY = 21  /**< "max-memory": bytes model creation may
-                                     use; 0 (default) = physical memory */
+    CAEREC_OPT_EARLY_STOP = 20,     /**< "early-stop": loss|rmse|ndcg */
+    CAEREC_OPT_MAX_MEMORY = 21      /**< "max-memory": bytes model creation may
+                                         use; 0 (default) = physical memory */
 } caerec_option;
 
 /** Creates a configuration holding the defaults. Errors: CAEREC_EINVAL,
@@ -459,8 +460,7 @@ CAEREC_API int caerec_estimate_memory(const caerec_config *cfg,
  *  biases). Errors: CAEREC_EINVAL, CAEREC_EEMPTY (no interactions),
  *  CAEREC_ETOOBIG (estimate above max-memory, or overflowing sizes),
  *  CAEREC_ENOMEM. */
-CAEREC_API int caerec_model_create(caerec_model **out,
-                                   const caerec_config *cfg,
+CAEREC_API int caerec_model_create(caerec_model **out, const caerec_config *cfg,
                                    const caerec_dataset *train);
 
 /** Releases a model. NULL is a no-op. */
@@ -484,8 +484,7 @@ typedef struct caerec_losses {
  *  Errors: CAEREC_EINVAL, CAEREC_ENUMERIC (non-finite loss or gradient: the
  *  step is not applied and the parameters stay at their last good values),
  *  CAEREC_ESTATE (model loaded without training state). */
-CAEREC_API int caerec_model_train_step(caerec_model *model,
-                                       caerec_losses *out);
+CAEREC_API int caerec_model_train_step(caerec_model *model, caerec_losses *out);
 
 /** Runs the steps left in the current epoch (a whole epoch when called at
  *  an epoch boundary). out receives the losses averaged over the epoch's
@@ -497,17 +496,19 @@ CAEREC_API int caerec_model_train_epoch(caerec_model *model,
  *  without a validation set. */
 typedef struct caerec_epoch_report {
     size_t struct_size;
-    unsigned epoch;       /**< 1-based */
-    caerec_losses train;  /**< averaged over the epoch */
-    double valid_loss;    /**< validation NLL per validation row */
-    double valid_rmse;    /**< RMSE of expected ratings on validation ratings */
-    double valid_ndcg;    /**< NDCG@20 of held-out validation cells */
-    double seconds;       /**< wall time of the epoch, validation included */
-    int improved;         /**< 1 if this epoch is the best so far */
+    unsigned epoch;      /**< 1-based */
+    caerec_losses train; /**< averaged over the epoch */
+    double valid_loss;   /**< validation NLL per validation row */
+    double valid_rmse;   /**< RMSE of expected ratings on validation ratings */
+    double valid_ndcg;   /**< NDCG@20 of held-out validation cells */
+    double seconds;      /**< wall time of the epoch, validation included */
+    int improved;        /**< 1 if this epoch is the best so far */
 } caerec_epoch_report;
 
 #define CAEREC_EPOCH_REPORT_INIT                                               \
-    {sizeof(caerec_epoch_report), 0, {0, 0, 0, 0, 0}, 0, 0, 0, 0, 0}
+    {                                                                          \
+        sizeof(caerec_epoch_report), 0, {0, 0, 0, 0, 0}, 0, 0, 0, 0, 0         \
+    }
 
 /** Called after every epoch of caerec_model_fit; return non-zero to stop
  *  training (the best parameters are still kept). */
@@ -548,8 +549,8 @@ CAEREC_API int caerec_model_user_id(const caerec_model *model, size_t index,
                                     int64_t *out_user);
 CAEREC_API int caerec_model_item_id(const caerec_model *model, size_t index,
                                     int64_t *out_item);
-CAEREC_API int caerec_model_item_index(const caerec_model *model,
-                                       int64_t item, size_t *out_index);
+CAEREC_API int caerec_model_item_index(const caerec_model *model, int64_t item,
+                                       size_t *out_index);
 /** For a model loaded from a file or buffer: the file's format version and
  *  the CAEREC_VERSION_NUMBER of the library that wrote it; 0 and 0 for a
  *  model made by caerec_model_create. Either out pointer may be NULL.
@@ -643,12 +644,14 @@ typedef struct caerec_rec_options {
     int include_seen;     /**< 0 (default): exclude the user's seen items */
     const int64_t *allow; /**< if non-NULL, only these items are candidates */
     size_t n_allow;
-    const int64_t *deny;  /**< items never recommended; may be NULL */
+    const int64_t *deny; /**< items never recommended; may be NULL */
     size_t n_deny;
 } caerec_rec_options;
 
 #define CAEREC_REC_OPTIONS_INIT                                                \
-    {sizeof(caerec_rec_options), CAEREC_SCORE_SAMPLE, 0, NULL, 0, NULL, 0}
+    {                                                                          \
+        sizeof(caerec_rec_options), CAEREC_SCORE_SAMPLE, 0, NULL, 0, NULL, 0   \
+    }
 
 /** The top-k items of the current user by opts->score (opts may be NULL for
  *  defaults), best first, ties broken by the lower item index. Writes up to
@@ -691,7 +694,10 @@ typedef struct caerec_rating_metrics {
     size_t n_ratings;
     size_t skipped;
 } caerec_rating_metrics;
-#define CAEREC_RATING_METRICS_INIT {sizeof(caerec_rating_metrics), 0, 0, 0, 0}
+#define CAEREC_RATING_METRICS_INIT                                             \
+    {                                                                          \
+        sizeof(caerec_rating_metrics), 0, 0, 0, 0                              \
+    }
 
 /** Top-k accuracy on held-out cells (every test cell counts as relevant),
  *  ranking all items not in the user's training data by `score`, averaged
@@ -709,7 +715,9 @@ typedef struct caerec_topk_metrics {
     size_t users;
 } caerec_topk_metrics;
 #define CAEREC_TOPK_METRICS_INIT                                               \
-    {sizeof(caerec_topk_metrics), 0, 0, 0, 0, 0, 0}
+    {                                                                          \
+        sizeof(caerec_topk_metrics), 0, 0, 0, 0, 0, 0                          \
+    }
 
 /** RMSE and MAE over test's ratings. Errors: CAEREC_EINVAL (NULL,
  *  different scale), CAEREC_EUNSUPPORTED (model without ratings, K = 0). */

@@ -40,6 +40,12 @@ CAEREC_API const char *caerec_strerror(int status)
     }
 }
 
-CAEREC_API unsigned caerec_version_number(void) { return CAEREC_VERSION_NUMBER; }
+CAEREC_API unsigned caerec_version_number(void)
+{
+    return CAEREC_VERSION_NUMBER;
+}
 
-CAEREC_API const char *caerec_version_string(void) { return CAEREC_VERSION_STRING; }
+CAEREC_API const char *caerec_version_string(void)
+{
+    return CAEREC_VERSION_STRING;
+}

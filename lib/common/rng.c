@@ -17,7 +17,10 @@ void caerec__rng_seed(caerec_rng *rng, uint64_t seed)
         rng->s[i] = splitmix64(&x);
 }
 
-static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+static inline uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
 
 uint64_t caerec__rng_next(caerec_rng *rng)
 {

@@ -169,17 +169,18 @@ int caerec__dataset_apply(caerec_dataset *ds, size_t n, const int64_t *users,
         caerec__idmap_truncate(&ds->items, old_items);
         free(idx);
         if (rc == CAEREC_ETOOBIG)
-            return caerec__fail(rc, "%s: too many users, items or cells "
-                                    "(adding %zu entries)",
+            return caerec__fail(rc,
+                                "%s: too many users, items or cells "
+                                "(adding %zu entries)",
                                 what, n);
-        return caerec__fail(CAEREC_ENOMEM, "%s: out of memory adding %zu "
-                                           "entries",
+        return caerec__fail(CAEREC_ENOMEM,
+                            "%s: out of memory adding %zu "
+                            "entries",
                             what, n);
     }
     for (size_t e = 0; e < n; e++)
         merge(ds, idx[2 * e], idx[2 * e + 1],
-              levels ? levels[e] : CAEREC_NO_LEVEL,
-              types ? types[e] : 0);
+              levels ? levels[e] : CAEREC_NO_LEVEL, types ? types[e] : 0);
     free(idx);
     return 0;
 }
@@ -193,8 +194,8 @@ static int rating_level(const caerec_dataset *ds, double value, int8_t *out,
     if (bulk)
         snprintf(where, sizeof where, " (entry %zu)", index);
     if (!isfinite(value))
-        return caerec__fail(CAEREC_ERANGE, "%s%s: rating %g is not finite",
-                            fn, where, value);
+        return caerec__fail(CAEREC_ERANGE, "%s%s: rating %g is not finite", fn,
+                            where, value);
     if (ds->n_levels == 0)
         return caerec__fail(CAEREC_ERANGE,
                             "%s%s: rating %g but the dataset has no rating "
@@ -266,8 +267,7 @@ CAEREC_API int caerec_dataset_add_ratings(caerec_dataset *ds,
     for (size_t e = 0; !rc && e < n; e++)
         rc = rating_level(ds, values[e], &levels[e], __func__, e, 1);
     if (!rc)
-        rc = caerec__dataset_apply(ds, n, users, items, levels, NULL,
-                                   __func__);
+        rc = caerec__dataset_apply(ds, n, users, items, levels, NULL, __func__);
     free(levels);
     return rc;
 }
@@ -275,8 +275,7 @@ CAEREC_API int caerec_dataset_add_ratings(caerec_dataset *ds,
 CAEREC_API int caerec_dataset_add_interactions(caerec_dataset *ds,
                                                const int64_t *users,
                                                const int64_t *items,
-                                               const uint32_t *types,
-                                               size_t n)
+                                               const uint32_t *types, size_t n)
 {
     CAEREC_CHECK_NULL(ds);
     if (n == 0)

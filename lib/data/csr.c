@@ -20,8 +20,7 @@ void caerec__csr_free(caerec_csr *csr)
     memset(csr, 0, sizeof *csr);
 }
 
-static int csr_alloc(caerec_csr *out, size_t n_rows, size_t n_cols,
-                     size_t nnz)
+static int csr_alloc(caerec_csr *out, size_t n_rows, size_t n_cols, size_t nnz)
 {
     memset(out, 0, sizeof *out);
     out->n_rows = n_rows;

@@ -99,8 +99,8 @@ static int check_scale(const double *levels, size_t n_levels,
                                 "caerec_dataset_create: level %zu is not "
                                 "finite (%g)",
                                 k, levels[k]);
-        if (k > 0 && (levels[k] <= levels[k - 1] ||
-                      close_to(levels[k], levels[k - 1])))
+        if (k > 0 &&
+            (levels[k] <= levels[k - 1] || close_to(levels[k], levels[k - 1])))
             return caerec__fail(CAEREC_EINVAL,
                                 "caerec_dataset_create: levels not strictly "
                                 "increasing (%g after %g)",
@@ -153,8 +153,8 @@ nomem:
     return caerec__fail(CAEREC_ENOMEM, "caerec_dataset_create: out of memory");
 }
 
-CAEREC_API int caerec_dataset_create(caerec_dataset **out,
-                                     const double *levels, size_t n_levels,
+CAEREC_API int caerec_dataset_create(caerec_dataset **out, const double *levels,
+                                     size_t n_levels,
                                      const char *const *type_names,
                                      size_t n_types)
 {
@@ -168,9 +168,9 @@ CAEREC_API int caerec_dataset_clone(caerec_dataset **out,
     CAEREC_CHECK_NULL(out);
     CAEREC_CHECK_NULL(ds);
     caerec_dataset *c = NULL;
-    int rc = caerec__dataset_new(&c, ds->levels, ds->n_levels,
-                                 (const char *const *)ds->type_names,
-                                 ds->n_types);
+    int rc =
+        caerec__dataset_new(&c, ds->levels, ds->n_levels,
+                            (const char *const *)ds->type_names, ds->n_types);
     if (rc)
         return rc;
     if (caerec__idmap_copy(&c->users, &ds->users) ||
@@ -266,22 +266,22 @@ static int id_of(const caerec_idmap *m, size_t index, int64_t *out,
 {
     if (index >= m->n)
         return caerec__fail(CAEREC_ENOTFOUND,
-                            "%s: %s index %zu out of range (%zu %ss)", fn,
-                            what, index, m->n, what);
+                            "%s: %s index %zu out of range (%zu %ss)", fn, what,
+                            index, m->n, what);
     *out = m->ids[index];
     return 0;
 }
 
-CAEREC_API int caerec_dataset_user_index(const caerec_dataset *ds,
-                                         int64_t user, size_t *out_index)
+CAEREC_API int caerec_dataset_user_index(const caerec_dataset *ds, int64_t user,
+                                         size_t *out_index)
 {
     CAEREC_CHECK_NULL(ds);
     CAEREC_CHECK_NULL(out_index);
     return index_of(&ds->users, user, out_index, __func__, "user");
 }
 
-CAEREC_API int caerec_dataset_item_index(const caerec_dataset *ds,
-                                         int64_t item, size_t *out_index)
+CAEREC_API int caerec_dataset_item_index(const caerec_dataset *ds, int64_t item,
+                                         size_t *out_index)
 {
     CAEREC_CHECK_NULL(ds);
     CAEREC_CHECK_NULL(out_index);

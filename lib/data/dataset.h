@@ -24,11 +24,11 @@ struct caerec_dataset {
     size_t n_cells, cap_cells;
     uint32_t *cell_user; /* user index of each cell */
     uint32_t *cell_item;
-    int8_t *cell_level;  /* rating level 0..K-1, or CAEREC_NO_LEVEL */
+    int8_t *cell_level;   /* rating level 0..K-1, or CAEREC_NO_LEVEL */
     uint32_t *cell_types; /* bit t = interaction of type t */
     size_t n_cell_slots;  /* power of two; hash of (user, item) -> cell + 1 */
     uint32_t *cell_slots;
-    size_t n_ratings;     /* cells with a level */
+    size_t n_ratings; /* cells with a level */
     size_t n_typed[CAEREC_MAX_TYPES];
 };
 

@@ -98,8 +98,8 @@ int caerec__scale_finish(caerec__scale *s, caerec__records *r)
     for (size_t k = 0; k < s->n_levels; k++)
         order[k] = k;
     for (size_t a = 1; a < s->n_levels; a++)
-        for (size_t b = a; b > 0 && s->levels[order[b]] < s->levels[order[b - 1]];
-             b--) {
+        for (size_t b = a;
+             b > 0 && s->levels[order[b]] < s->levels[order[b - 1]]; b--) {
             size_t t = order[b];
             order[b] = order[b - 1];
             order[b - 1] = t;
@@ -323,8 +323,8 @@ static int add_level(const ctx *c, caerec__scale *s, double v, field f,
                            "rating in a dataset without rating scale", f);
         char problem[96];
         snprintf(problem, sizeof problem,
-                 "rating is not on the scale (%zu levels %g..%g)",
-                 s->n_levels, s->levels[0], s->levels[s->n_levels - 1]);
+                 "rating is not on the scale (%zu levels %g..%g)", s->n_levels,
+                 s->levels[0], s->levels[s->n_levels - 1]);
         return fail_at(c, CAEREC_ERANGE, problem, f);
     }
     if (s->n_levels == CAEREC_MAX_LEVELS)
@@ -339,8 +339,8 @@ static int add_type(const ctx *c, caerec__scale *s, field f, uint32_t *out)
 {
     for (size_t i = 0; i < f.n; i++)
         if ((unsigned char)f.p[i] < 0x20 || f.p[i] == 0x7f)
-            return fail_at(c, CAEREC_EPARSE,
-                           "control character in type name", f);
+            return fail_at(c, CAEREC_EPARSE, "control character in type name",
+                           f);
     for (size_t t = 0; t < s->n_types; t++)
         if (strlen(s->names[t]) == f.n && memcmp(s->names[t], f.p, f.n) == 0) {
             *out = (uint32_t)1 << t;
@@ -350,8 +350,8 @@ static int add_type(const ctx *c, caerec__scale *s, field f, uint32_t *out)
         return fail_at(c, CAEREC_ENOTFOUND,
                        "value is neither a number nor a declared type", f);
     if (s->n_types == CAEREC_MAX_TYPES)
-        return fail_at(c, CAEREC_ERANGE,
-                       "more than 32 distinct type names, at", f);
+        return fail_at(c, CAEREC_ERANGE, "more than 32 distinct type names, at",
+                       f);
     char *name = malloc(f.n + 1);
     if (!name)
         return caerec__fail(CAEREC_ENOMEM, "%s:%zu: out of memory", c->name,
@@ -403,8 +403,8 @@ static int parse_line(const ctx *c, caerec__scale *s, caerec__records *r,
         if (parse_number(f[2], &v, &nomem))
             rc = add_level(c, s, v, f[2], &level);
         else if (nomem)
-            rc = caerec__fail(CAEREC_ENOMEM, "%s:%zu: out of memory",
-                              c->name, c->line);
+            rc = caerec__fail(CAEREC_ENOMEM, "%s:%zu: out of memory", c->name,
+                              c->line);
         else
             rc = add_type(c, s, f[2], &type);
         if (rc)

@@ -55,9 +55,8 @@ int caerec__parse_ratings(caerec__records *out, caerec__scale *scale,
                           caerec_file_format format, const char *name);
 
 /* caerec_dataset_load_file and caerec_dataset_read_file on a buffer. */
-int caerec__dataset_load_buffer(caerec_dataset *ds, const void *buf,
-                                size_t len, caerec_file_format format,
-                                const char *name);
+int caerec__dataset_load_buffer(caerec_dataset *ds, const void *buf, size_t len,
+                                caerec_file_format format, const char *name);
 int caerec__dataset_read_buffer(caerec_dataset **out, const void *buf,
                                 size_t len, caerec_file_format format,
                                 const char *name);

@@ -37,16 +37,15 @@ int caerec__read_whole_file(char **out, size_t *out_len, const char *path)
             if (!caerec__mul(cap, 2, &ncap)) {
                 free(buf);
                 fclose(f);
-                return caerec__fail(CAEREC_ETOOBIG, "%s: file too large",
-                                    path);
+                return caerec__fail(CAEREC_ETOOBIG, "%s: file too large", path);
             }
             char *nb = realloc(buf, ncap);
             if (!nb) {
                 free(buf);
                 fclose(f);
                 return caerec__fail(CAEREC_ENOMEM,
-                                    "%s: out of memory reading %zu bytes",
-                                    path, len);
+                                    "%s: out of memory reading %zu bytes", path,
+                                    len);
             }
             buf = nb;
             cap = ncap;
@@ -72,9 +71,8 @@ int caerec__read_whole_file(char **out, size_t *out_len, const char *path)
     return 0;
 }
 
-int caerec__dataset_load_buffer(caerec_dataset *ds, const void *buf,
-                                size_t len, caerec_file_format format,
-                                const char *name)
+int caerec__dataset_load_buffer(caerec_dataset *ds, const void *buf, size_t len,
+                                caerec_file_format format, const char *name)
 {
     caerec__scale scale;
     caerec__records rec;

@@ -14,11 +14,11 @@
 #include <string.h>
 
 /* Shape constants of the planted model (caerec.h states them). */
-#define POP_SIGMA 0.6       /* popularity = exp(POP_SIGMA * N(0, 1)) */
-#define OFFSET_SPREAD 0.1   /* offsets uniform in +-OFFSET_SPREAD * (K - 1) */
-#define CENTRE_LIKED 0.8    /* centre of the own group, fraction of K - 1 */
+#define POP_SIGMA       0.6 /* popularity = exp(POP_SIGMA * N(0, 1)) */
+#define OFFSET_SPREAD   0.1 /* offsets uniform in +-OFFSET_SPREAD * (K - 1) */
+#define CENTRE_LIKED    0.8 /* centre of the own group, fraction of K - 1 */
 #define CENTRE_DISLIKED 0.15
-#define CENTRE_OTHER 0.5
+#define CENTRE_OTHER    0.5
 
 static double normal(caerec_rng *rng)
 {
@@ -62,8 +62,8 @@ static int read_options(caerec_synthetic_options *o,
                                 "caerec_dataset_synthetic: struct_size %zu "
                                 "(use CAEREC_SYNTHETIC_OPTIONS_INIT)",
                                 opts->struct_size);
-        size_t n = opts->struct_size < sizeof *o ? opts->struct_size
-                                                 : sizeof *o;
+        size_t n =
+            opts->struct_size < sizeof *o ? opts->struct_size : sizeof *o;
         memcpy(o, opts, n);
         o->struct_size = sizeof *o;
     }
@@ -81,8 +81,8 @@ static int read_options(caerec_synthetic_options *o,
                             "items))",
                             fn, o->n_users, o->n_items, o->n_groups);
     if (!(o->affinity >= 1) || !isfinite(o->affinity))
-        return caerec__fail(CAEREC_EINVAL, "%s: affinity %g must be >= 1",
-                            fn, o->affinity);
+        return caerec__fail(CAEREC_EINVAL, "%s: affinity %g must be >= 1", fn,
+                            o->affinity);
     if (o->n_levels > CAEREC_MAX_LEVELS)
         return caerec__fail(CAEREC_EINVAL, "%s: n_levels %zu, at most %d", fn,
                             o->n_levels, CAEREC_MAX_LEVELS);
@@ -110,9 +110,9 @@ int caerec__synthetic_truth(caerec__synth_truth *t,
     t->by_group = caerec__malloc_array(ni, sizeof *t->by_group);
     t->cum = caerec__malloc_array(ni + 1, sizeof *t->cum);
     t->group_start = caerec__calloc_array(ng + 1, sizeof *t->group_start);
-    if (!t->user_group || !t->item_group || !t->popularity ||
-        !t->user_offset || !t->item_offset || !t->group_mass ||
-        !t->by_group || !t->cum || !t->group_start) {
+    if (!t->user_group || !t->item_group || !t->popularity || !t->user_offset ||
+        !t->item_offset || !t->group_mass || !t->by_group || !t->cum ||
+        !t->group_start) {
         caerec__synthetic_truth_free(t);
         return caerec__fail(CAEREC_ENOMEM,
                             "caerec_dataset_synthetic: out of memory");
@@ -218,8 +218,8 @@ void caerec__synthetic_rating_probs(const caerec__synth_truth *t, size_t u,
         out[k] /= sum;
 }
 
-double caerec__synthetic_expected_rating(const caerec__synth_truth *t,
-                                         size_t u, size_t j)
+double caerec__synthetic_expected_rating(const caerec__synth_truth *t, size_t u,
+                                         size_t j)
 {
     double p[CAEREC_MAX_LEVELS], e = 0;
     caerec__synthetic_rating_probs(t, u, j, p);
@@ -292,8 +292,8 @@ static int by_key_desc(const void *pa, const void *pb)
  * Rejection of repeats while cheap; then, for the rest, exponential keys
  * (Efraimidis-Spirakis), which draw from the same law restricted to the
  * items not yet taken. */
-static void draw_items(const caerec__synth_truth *t, caerec_rng *rng,
-                       size_t u, size_t want, uint32_t *mark, uint32_t stamp,
+static void draw_items(const caerec__synth_truth *t, caerec_rng *rng, size_t u,
+                       size_t want, uint32_t *mark, uint32_t stamp,
                        uint32_t *out, keyed *scratch)
 {
     size_t n = t->opts.n_items, got = 0;
@@ -313,10 +313,10 @@ static void draw_items(const caerec__synth_truth *t, caerec_rng *rng,
     for (size_t j = 0; j < n; j++) {
         if (mark[j] == stamp)
             continue;
-        double w = t->popularity[j] * (t->item_group[j] == g ? t->opts.affinity
-                                                              : 1.0);
+        double w =
+            t->popularity[j] * (t->item_group[j] == g ? t->opts.affinity : 1.0);
         double e = -log(1.0 - caerec__rng_uniform(rng)); /* Exp(1) */
-        scratch[m].key = -e / w; /* larger is earlier */
+        scratch[m].key = -e / w;                         /* larger is earlier */
         scratch[m].item = (uint32_t)j;
         m++;
     }
@@ -379,8 +379,7 @@ CAEREC_API int caerec_dataset_synthetic(caerec_dataset **out,
     if (count)
         for (size_t u = 0; u < nu; u++) {
             count[u] = draw_count(&t, &rng);
-            if (!caerec__add(total, count[u], &total) ||
-                total > UINT32_MAX / 4)
+            if (!caerec__add(total, count[u], &total) || total > UINT32_MAX / 4)
                 too_big = 1;
         }
     int64_t *users = NULL, *items = NULL;
@@ -401,8 +400,8 @@ CAEREC_API int caerec_dataset_synthetic(caerec_dataset **out,
     mark = caerec__calloc_array(ni, sizeof *mark);
     scratch = caerec__malloc_array(ni, sizeof *scratch);
     uint32_t *row = caerec__malloc_array(ni, sizeof *row);
-    if (!count || !users || !items || !levels || !types || !mark ||
-        !scratch || !row) {
+    if (!count || !users || !items || !levels || !types || !mark || !scratch ||
+        !row) {
         free(row);
         rc = caerec__fail(CAEREC_ENOMEM,
                           "caerec_dataset_synthetic: out of memory");
@@ -415,8 +414,7 @@ CAEREC_API int caerec_dataset_synthetic(caerec_dataset **out,
         for (size_t q = 0; q < count[u]; q++, e++) {
             users[e] = (int64_t)u + 1;
             items[e] = (int64_t)row[q] + 1;
-            levels[e] = k_n ? draw_level(&t, &rng, u, row[q])
-                            : CAEREC_NO_LEVEL;
+            levels[e] = k_n ? draw_level(&t, &rng, u, row[q]) : CAEREC_NO_LEVEL;
             types[e] = k_n ? 0 : 1;
         }
     }
@@ -426,8 +424,8 @@ CAEREC_API int caerec_dataset_synthetic(caerec_dataset **out,
     for (size_t k = 0; k < k_n; k++)
         levels_v[k] = (double)(k + 1);
     const char *view[] = {"view"};
-    rc = caerec__dataset_new(&ds, levels_v, k_n, k_n ? NULL : view,
-                             k_n ? 0 : 1);
+    rc =
+        caerec__dataset_new(&ds, levels_v, k_n, k_n ? NULL : view, k_n ? 0 : 1);
     if (!rc)
         rc = caerec__dataset_apply(ds, total, users, items, levels, types,
                                    "caerec_dataset_synthetic");

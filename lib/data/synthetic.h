@@ -23,9 +23,9 @@ typedef struct caerec__synth_truth {
     double *group_mass;            /* n_groups: sum of popularity */
     double total_mass;
     /* Items ordered by group with cumulative popularity, for sampling. */
-    uint32_t *by_group;            /* n_items */
-    double *cum;                   /* n_items + 1 */
-    size_t *group_start;           /* n_groups + 1 offsets into by_group */
+    uint32_t *by_group;  /* n_items */
+    double *cum;         /* n_items + 1 */
+    size_t *group_start; /* n_groups + 1 offsets into by_group */
 } caerec__synth_truth;
 
 /* Validates opts (NULL = defaults) as caerec_dataset_synthetic documents
@@ -55,7 +55,7 @@ void caerec__synthetic_rating_probs(const caerec__synth_truth *t, size_t u,
                                     size_t j, double *out);
 
 /* The expected rating sum_k (k + 1) P(k | u, j). */
-double caerec__synthetic_expected_rating(const caerec__synth_truth *t,
-                                         size_t u, size_t j);
+double caerec__synthetic_expected_rating(const caerec__synth_truth *t, size_t u,
+                                         size_t j);
 
 #endif

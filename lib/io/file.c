@@ -67,8 +67,7 @@ static void sync_parent(const char *path)
 /* Writes data to "path.tmp.XXXXXX" in the target's directory, syncs it and
  * renames it over path. On any failure the temporary file is removed and
  * whatever was at path is untouched. */
-static int atomic_write(const char *path, const unsigned char *data,
-                        size_t len)
+static int atomic_write(const char *path, const unsigned char *data, size_t len)
 {
     char eb[128];
     size_t plen = strlen(path);
@@ -106,7 +105,8 @@ static int atomic_write(const char *path, const unsigned char *data,
         unlink(tmp);
         free(tmp);
         return caerec__fail(CAEREC_EIO,
-                            "%s: cannot %s it (%zu bytes): %s; the previous file, if any, is unchanged",
+                            "%s: cannot %s it (%zu bytes): %s; the previous "
+                            "file, if any, is unchanged",
                             path, step, len, errtext(err, eb, sizeof eb));
     }
     free(tmp);
@@ -137,8 +137,9 @@ static int read_file(const char *path, unsigned char **out, size_t *out_len)
     }
     if ((unsigned long long)st.st_size > (unsigned long long)SIZE_MAX - 1) {
         close(fd);
-        return caerec__fail(CAEREC_ETOOBIG, "%s: %lld bytes do not fit in memory",
-                            path, (long long)st.st_size);
+        return caerec__fail(CAEREC_ETOOBIG,
+                            "%s: %lld bytes do not fit in memory", path,
+                            (long long)st.st_size);
     }
     size_t size = (size_t)st.st_size;
     unsigned char *buf = malloc(size ? size : 1);
@@ -157,9 +158,10 @@ static int read_file(const char *path, unsigned char **out, size_t *out_len)
             close(fd);
             free(buf);
             if (!err)
-                return caerec__fail(CAEREC_EIO,
-                                    "%s: the file shrank while being read (%zu of %zu bytes)",
-                                    path, got, size);
+                return caerec__fail(
+                    CAEREC_EIO,
+                    "%s: the file shrank while being read (%zu of %zu bytes)",
+                    path, got, size);
             return caerec__fail(CAEREC_EIO, "%s: read error: %s", path,
                                 errtext(err, eb, sizeof eb));
         }
@@ -265,9 +267,11 @@ CAEREC_API int caerec_checkpoint_save(const caerec_model *model,
     CAEREC_CHECK_NULL(model);
     CAEREC_CHECK_NULL(path);
     if (!model->train)
-        return caerec__fail(CAEREC_ESTATE,
-                            "%s: this model has no training state (it was loaded from a model file); only a trainable model can be checkpointed",
-                            path);
+        return caerec__fail(
+            CAEREC_ESTATE,
+            "%s: this model has no training state (it was loaded from a model "
+            "file); only a trainable model can be checkpointed",
+            path);
     return save(model, path, 1);
 }
 

@@ -19,8 +19,21 @@
 #include <string.h>
 
 /* The sections this version knows, in file order. */
-enum { S_CONF, S_SCAL, S_TYPE, S_USER, S_ITEM, S_ROWS, S_TDIR, S_WGTS,
-       S_OPTM, S_ORDR, S_ADMM, S_ADMV, N_SECTIONS };
+enum {
+    S_CONF,
+    S_SCAL,
+    S_TYPE,
+    S_USER,
+    S_ITEM,
+    S_ROWS,
+    S_TDIR,
+    S_WGTS,
+    S_OPTM,
+    S_ORDR,
+    S_ADMM,
+    S_ADMV,
+    N_SECTIONS
+};
 #define N_MODEL_SECTIONS S_OPTM /* sections every file has */
 
 static const struct {
@@ -85,8 +98,7 @@ static int bad(const parser *p, int code, const char *fmt, ...)
 }
 
 /* A tag or key from the file, made printable for a message. */
-static void printable(char *out, size_t cap, const unsigned char *s,
-                      size_t n)
+static void printable(char *out, size_t cap, const unsigned char *s, size_t n)
 {
     size_t i;
     for (i = 0; i < n && i + 1 < cap; i++)
@@ -104,7 +116,8 @@ static int section_size(const parser *p, int s, size_t expect)
 {
     if (p->sec[s].len != expect)
         return bad(p, CAEREC_ECORRUPT,
-                   "section '%s' (%s) is %zu bytes at byte %zu, but its contents need %zu",
+                   "section '%s' (%s) is %zu bytes at byte %zu, but its "
+                   "contents need %zu",
                    known[s].tag, known[s].what, p->sec[s].len, p->sec[s].off,
                    expect);
     return CAEREC_OK;
@@ -113,8 +126,8 @@ static int section_size(const parser *p, int s, size_t expect)
 static int truncated_in(const parser *p, int s, const char *field)
 {
     return bad(p, CAEREC_ECORRUPT,
-               "section '%s' (%s) ends (%zu bytes) before its %s",
-               known[s].tag, known[s].what, p->sec[s].len, field);
+               "section '%s' (%s) ends (%zu bytes) before its %s", known[s].tag,
+               known[s].what, p->sec[s].len, field);
 }
 
 /* ---- header, checksum, section table ---- */
@@ -129,37 +142,45 @@ static int parse_header(parser *p)
     int is_ckpt = memcmp(d, CAEREC_FMT_MAGIC_CHECKPOINT, head) == 0;
     if (!is_model && !is_ckpt)
         return bad(p, CAEREC_EFORMAT,
-                   "not a caerec %s (it does not start with the magic \"CAEREC\\0%c\")",
-                   ckpt_only ? "checkpoint" : "model file", ckpt_only ? 'C' : 'M');
+                   "not a caerec %s (it does not start with the magic "
+                   "\"CAEREC\\0%c\")",
+                   ckpt_only ? "checkpoint" : "model file",
+                   ckpt_only ? 'C' : 'M');
     if (size < CAEREC_FMT_HEADER_SIZE + CAEREC_FMT_TRAILER_SIZE)
-        return bad(p, CAEREC_ECORRUPT,
-                   "truncated: %zu bytes, shorter than the %d-byte header and trailer",
-                   size, CAEREC_FMT_HEADER_SIZE + CAEREC_FMT_TRAILER_SIZE);
+        return bad(
+            p, CAEREC_ECORRUPT,
+            "truncated: %zu bytes, shorter than the %d-byte header and trailer",
+            size, CAEREC_FMT_HEADER_SIZE + CAEREC_FMT_TRAILER_SIZE);
     if (ckpt_only && !is_ckpt)
         return bad(p, CAEREC_EFORMAT,
-                   "is a model file, not a checkpoint: it holds no optimizer state (load it with caerec_model_load)");
+                   "is a model file, not a checkpoint: it holds no optimizer "
+                   "state (load it with caerec_model_load)");
     uint32_t version = caerec__le32(d + CAEREC_FMT_H_VERSION);
     uint32_t minor = caerec__le32(d + CAEREC_FMT_H_MINOR);
     uint32_t lib = caerec__le32(d + CAEREC_FMT_H_LIBRARY);
     if (version == 0)
         return bad(p, CAEREC_ECORRUPT, "format version 0 does not exist");
     if (version > CAEREC_FMT_VERSION)
-        return bad(p, CAEREC_EVERSION,
-                   "format version %u.%u (written by libcaerec %u.%u.%u) is newer than the version %u this library (%s) reads; upgrade libcaerec",
-                   version, minor, lib / 10000, lib / 100 % 100, lib % 100,
-                   CAEREC_FMT_VERSION, CAEREC_VERSION_STRING);
+        return bad(
+            p, CAEREC_EVERSION,
+            "format version %u.%u (written by libcaerec %u.%u.%u) is newer "
+            "than the version %u this library (%s) reads; upgrade libcaerec",
+            version, minor, lib / 10000, lib / 100 % 100, lib % 100,
+            CAEREC_FMT_VERSION, CAEREC_VERSION_STRING);
     p->version = version;
     p->library = lib;
     uint32_t bom = caerec__le32(d + CAEREC_FMT_H_BYTE_ORDER);
     if (bom != CAEREC_FMT_BYTE_ORDER)
         return bad(p, CAEREC_ECORRUPT,
-                   "byte-order marker is 0x%08x, expected 0x%08x (bytes 0d 0c 0b 0a at offset %d)",
+                   "byte-order marker is 0x%08x, expected 0x%08x (bytes 0d 0c "
+                   "0b 0a at offset %d)",
                    bom, CAEREC_FMT_BYTE_ORDER, CAEREC_FMT_H_BYTE_ORDER);
     uint64_t fsize = caerec__le64(d + CAEREC_FMT_H_FILE_SIZE);
     if (fsize > size)
-        return bad(p, CAEREC_ECORRUPT,
-                   "truncated: %zu bytes, but the header says the file has %llu",
-                   size, (unsigned long long)fsize);
+        return bad(
+            p, CAEREC_ECORRUPT,
+            "truncated: %zu bytes, but the header says the file has %llu", size,
+            (unsigned long long)fsize);
     if (fsize < size)
         return bad(p, CAEREC_ECORRUPT,
                    "%zu bytes, but the header says the file ends at byte %llu",
@@ -170,7 +191,8 @@ static int parse_header(parser *p)
         uint32_t actual = caerec__crc32c(0, d, body);
         if (stored != actual)
             return bad(p, CAEREC_ECORRUPT,
-                       "checksum mismatch: the file says CRC-32C 0x%08x, its %zu bytes give 0x%08x (the file is damaged)",
+                       "checksum mismatch: the file says CRC-32C 0x%08x, its "
+                       "%zu bytes give 0x%08x (the file is damaged)",
                        stored, body, actual);
     }
     uint32_t hsize = caerec__le32(d + CAEREC_FMT_H_HEADER_SIZE);
@@ -195,7 +217,8 @@ static int parse_table(parser *p)
     size_t tlen = (size_t)count * CAEREC_FMT_ENTRY_SIZE;
     if (toff < hsize || toff > body || tlen > body - toff)
         return bad(p, CAEREC_ECORRUPT,
-                   "section table (%u entries at byte %llu) lies outside bytes %zu..%zu",
+                   "section table (%u entries at byte %llu) lies outside bytes "
+                   "%zu..%zu",
                    count, (unsigned long long)toff, hsize, body);
     size_t tend = (size_t)toff + tlen;
     for (uint32_t i = 0; i < count; i++) {
@@ -206,23 +229,29 @@ static int parse_table(parser *p)
         uint64_t off = caerec__le64(e + 8), len = caerec__le64(e + 16);
         if (off < hsize || off % CAEREC_FMT_ALIGN || off > body)
             return bad(p, CAEREC_ECORRUPT,
-                       "section '%s' starts at byte %llu: not a multiple of %d between %zu and %zu",
-                       tag, (unsigned long long)off, CAEREC_FMT_ALIGN, hsize, body);
+                       "section '%s' starts at byte %llu: not a multiple of %d "
+                       "between %zu and %zu",
+                       tag, (unsigned long long)off, CAEREC_FMT_ALIGN, hsize,
+                       body);
         if (len > body - off)
             return bad(p, CAEREC_ECORRUPT,
-                       "section '%s' ends at byte %llu, past the end of the data (%zu bytes)",
-                       tag, (unsigned long long)off + (unsigned long long)len, body);
+                       "section '%s' ends at byte %llu, past the end of the "
+                       "data (%zu bytes)",
+                       tag, (unsigned long long)off + (unsigned long long)len,
+                       body);
         if (len && off < tend && off + len > toff)
-            return bad(p, CAEREC_ECORRUPT,
-                       "section '%s' (bytes %llu..%llu) overlaps the section table",
-                       tag, (unsigned long long)off, (unsigned long long)(off + len));
+            return bad(
+                p, CAEREC_ECORRUPT,
+                "section '%s' (bytes %llu..%llu) overlaps the section table",
+                tag, (unsigned long long)off, (unsigned long long)(off + len));
         /* Sections must not overlap: compare with the earlier entries. */
         for (uint32_t j = 0; j < i && len; j++) {
-            const unsigned char *f = d + toff + (size_t)j * CAEREC_FMT_ENTRY_SIZE;
+            const unsigned char *f =
+                d + toff + (size_t)j * CAEREC_FMT_ENTRY_SIZE;
             uint64_t o2 = caerec__le64(f + 8), l2 = caerec__le64(f + 16);
             if (l2 && off < o2 + l2 && o2 < off + len)
-                return bad(p, CAEREC_ECORRUPT, "section '%s' overlaps section %u",
-                           tag, j);
+                return bad(p, CAEREC_ECORRUPT,
+                           "section '%s' overlaps section %u", tag, j);
         }
         int s;
         for (s = 0; s < N_SECTIONS; s++)
@@ -231,7 +260,8 @@ static int parse_table(parser *p)
         if (s == N_SECTIONS) {
             if (flags & CAEREC_FMT_SEC_REQUIRED)
                 return bad(p, CAEREC_EVERSION,
-                           "section '%s' is marked required but this library (%s) does not know it; upgrade libcaerec",
+                           "section '%s' is marked required but this library "
+                           "(%s) does not know it; upgrade libcaerec",
                            tag, CAEREC_VERSION_STRING);
             continue; /* optional section of a newer minor revision */
         }
@@ -243,7 +273,8 @@ static int parse_table(parser *p)
         p->sec[s].off = (size_t)off;
         p->sec[s].len = (size_t)len;
     }
-    int need = p->flags & CAEREC_PARSE_CHECKPOINT ? N_SECTIONS : N_MODEL_SECTIONS;
+    int need =
+        p->flags & CAEREC_PARSE_CHECKPOINT ? N_SECTIONS : N_MODEL_SECTIONS;
     for (int s = 0; s < need; s++)
         if (!p->sec[s].present)
             return bad(p, CAEREC_ECORRUPT, "has no '%s' section (%s)",
@@ -290,9 +321,10 @@ static int parse_config(parser *p)
         if (!caerec__rb_u16(&r, &klen) || !caerec__rb_view(&r, klen, &key) ||
             !caerec__rb_u8(&r, &type) || !caerec__rb_u8(&r, &flags) ||
             !caerec__rb_u32(&r, &vlen) || !caerec__rb_view(&r, vlen, &val))
-            return bad(p, CAEREC_ECORRUPT,
-                       "section 'CONF' (configuration) ends inside record %u of %u",
-                       i, count);
+            return bad(
+                p, CAEREC_ECORRUPT,
+                "section 'CONF' (configuration) ends inside record %u of %u", i,
+                count);
         char kname[64];
         printable(kname, sizeof kname, key, klen);
         int opt, expect = 0, found = 0;
@@ -307,26 +339,31 @@ static int parse_config(parser *p)
         }
         if (!found) {
             if (flags & CAEREC_FMT_CFG_CRITICAL)
-                return bad(p, CAEREC_EVERSION,
-                           "configuration key '%s' changes predictions but this library (%s) does not know it; upgrade libcaerec",
-                           kname, CAEREC_VERSION_STRING);
+                return bad(
+                    p, CAEREC_EVERSION,
+                    "configuration key '%s' changes predictions but this "
+                    "library (%s) does not know it; upgrade libcaerec",
+                    kname, CAEREC_VERSION_STRING);
             continue; /* option of a newer library that does not matter here */
         }
         if (seen >> opt & 1)
-            return bad(p, CAEREC_ECORRUPT, "configuration key '%s' appears twice", kname);
+            return bad(p, CAEREC_ECORRUPT,
+                       "configuration key '%s' appears twice", kname);
         seen |= (uint64_t)1 << opt;
         if (type != expect || vlen != 8)
             return bad(p, CAEREC_ECORRUPT,
-                       "configuration key '%s' has type %u and %u bytes, expected type %d and 8 bytes",
+                       "configuration key '%s' has type %u and %u bytes, "
+                       "expected type %d and 8 bytes",
                        kname, type, vlen, expect);
         int rc = apply_config(p, opt, type, caerec__le64(val), kname);
         if (rc)
             return rc;
     }
     if (caerec__rb_left(&r))
-        return bad(p, CAEREC_ECORRUPT,
-                   "section 'CONF' (configuration) has %zu bytes after its %u records",
-                   caerec__rb_left(&r), count);
+        return bad(
+            p, CAEREC_ECORRUPT,
+            "section 'CONF' (configuration) has %zu bytes after its %u records",
+            caerec__rb_left(&r), count);
     return CAEREC_OK;
 }
 
@@ -344,10 +381,12 @@ static int parse_scale(parser *p)
         return rc;
     for (uint32_t k = 0; k < K; k++) {
         caerec__rb_f64(&r, &p->levels[k]);
-        if (!isfinite(p->levels[k]) || (k && !(p->levels[k] > p->levels[k - 1])))
-            return bad(p, CAEREC_ECORRUPT,
-                       "rating level %u is %g: levels must be finite and increasing",
-                       k, p->levels[k]);
+        if (!isfinite(p->levels[k]) ||
+            (k && !(p->levels[k] > p->levels[k - 1])))
+            return bad(
+                p, CAEREC_ECORRUPT,
+                "rating level %u is %g: levels must be finite and increasing",
+                k, p->levels[k]);
     }
     p->K = K;
     return CAEREC_OK;
@@ -369,12 +408,14 @@ static int parse_types(parser *p)
             return truncated_in(p, S_TYPE, "type names");
         if (len == 0 || len > CAEREC_FMT_MAX_NAME || memchr(s, 0, len))
             return bad(p, CAEREC_ECORRUPT,
-                       "interaction type %u has an invalid name (%u bytes, empty, too long or with a zero byte)",
+                       "interaction type %u has an invalid name (%u bytes, "
+                       "empty, too long or with a zero byte)",
                        t, len);
         for (uint32_t u = 0; u < t; u++)
             if (p->type_len[u] == len && memcmp(p->type_name[u], s, len) == 0)
                 return bad(p, CAEREC_ECORRUPT,
-                           "interaction types %u and %u have the same name", u, t);
+                           "interaction types %u and %u have the same name", u,
+                           t);
         p->type_name[t] = s;
         p->type_len[t] = len;
     }
@@ -384,7 +425,8 @@ static int parse_types(parser *p)
                    caerec__rb_left(&r), T);
     p->T = T;
     if (p->K + p->T == 0)
-        return bad(p, CAEREC_ECORRUPT, "no rating levels and no interaction types");
+        return bad(p, CAEREC_ECORRUPT,
+                   "no rating levels and no interaction types");
     return CAEREC_OK;
 }
 
@@ -417,7 +459,8 @@ static int check_sizes(parser *p)
     caerec__dims_make(dm, c, p->n_users, p->n_items, p->K, p->T);
     if (caerec__layout(&p->layout, dm))
         return bad(p, CAEREC_ETOOBIG,
-                   "%zu x %zu model with hidden %zu, c1 %zu, c2 %zu: parameter count overflows",
+                   "%zu x %zu model with hidden %zu, c1 %zu, c2 %zu: parameter "
+                   "count overflows",
                    dm->m, dm->n, dm->d, dm->c1, dm->c2);
 
     /* ROWS: n_rows, n_cols, nnz, ptr, col, types, level. */
@@ -428,13 +471,16 @@ static int check_sizes(parser *p)
         return truncated_in(p, S_ROWS, "sizes");
     if (rows != dm->m || cols != dm->n)
         return bad(p, CAEREC_ECORRUPT,
-                   "interactions are %llu x %llu but the id maps and orientation (%s) make the model %zu x %zu",
+                   "interactions are %llu x %llu but the id maps and "
+                   "orientation (%s) make the model %zu x %zu",
                    (unsigned long long)rows, (unsigned long long)cols,
-                   c->orientation == CAEREC_ORIENT_ITEM ? "item" : "user", dm->m, dm->n);
+                   c->orientation == CAEREC_ORIENT_ITEM ? "item" : "user",
+                   dm->m, dm->n);
     if (nnz == 0 || nnz > p->sec[S_ROWS].len / 9)
-        return bad(p, CAEREC_ECORRUPT,
-                   "section 'ROWS' claims %llu interactions but holds %zu bytes",
-                   (unsigned long long)nnz, p->sec[S_ROWS].len);
+        return bad(
+            p, CAEREC_ECORRUPT,
+            "section 'ROWS' claims %llu interactions but holds %zu bytes",
+            (unsigned long long)nnz, p->sec[S_ROWS].len);
     p->nnz = (size_t)nnz;
     /* m + 1 <= 2^32 and nnz <= len / 9: the sum cannot overflow. */
     rc = section_size(p, S_ROWS, 24 + 8 * (dm->m + 1) + 9 * p->nnz);
@@ -449,8 +495,9 @@ static int check_sizes(parser *p)
     uint32_t nt;
     caerec__rb_u32(&r, &nt);
     if (nt != CAEREC_N_TENSORS)
-        return bad(p, CAEREC_ECORRUPT, "tensor directory lists %u tensors, expected %d",
-                   nt, CAEREC_N_TENSORS);
+        return bad(p, CAEREC_ECORRUPT,
+                   "tensor directory lists %u tensors, expected %d", nt,
+                   CAEREC_N_TENSORS);
     for (int t = 0; t < CAEREC_N_TENSORS; t++) {
         const unsigned char *name;
         uint64_t off, cnt;
@@ -461,14 +508,16 @@ static int check_sizes(parser *p)
         const unsigned char *nul = memchr(name, 0, 4);
         printable(shown, sizeof shown, name, nul ? (size_t)(nul - name) : 4);
         if (memcmp(name, caerec__tensor_name(t), 4) != 0)
-            return bad(p, CAEREC_ECORRUPT, "tensor %d is named '%s', expected '%s'",
-                       t, shown, caerec__tensor_name(t));
-        if (off != p->layout.offset[t] || cnt != p->layout.count[t])
             return bad(p, CAEREC_ECORRUPT,
-                       "tensor '%s' is %llu values at %llu, but the configuration (hidden %zu, c1 %zu, c2 %zu) and %zu columns need %zu at %zu",
-                       shown, (unsigned long long)cnt, (unsigned long long)off,
-                       dm->d, dm->c1, dm->c2, dm->n, p->layout.count[t],
-                       p->layout.offset[t]);
+                       "tensor %d is named '%s', expected '%s'", t, shown,
+                       caerec__tensor_name(t));
+        if (off != p->layout.offset[t] || cnt != p->layout.count[t])
+            return bad(
+                p, CAEREC_ECORRUPT,
+                "tensor '%s' is %llu values at %llu, but the configuration "
+                "(hidden %zu, c1 %zu, c2 %zu) and %zu columns need %zu at %zu",
+                shown, (unsigned long long)cnt, (unsigned long long)off, dm->d,
+                dm->c1, dm->c2, dm->n, p->layout.count[t], p->layout.offset[t]);
     }
     size_t total = p->layout.total;
     for (int s = S_WGTS; s <= S_ADMV; s++) {
@@ -477,10 +526,11 @@ static int check_sizes(parser *p)
         if (!(p->flags & CAEREC_PARSE_CHECKPOINT) && s != S_WGTS)
             continue;
         if (total > p->sec[s].len / 4 || p->sec[s].len != total * 4)
-            return bad(p, CAEREC_ECORRUPT,
-                       "section '%s' (%s) is %zu bytes, but %zu parameters need %zu",
-                       known[s].tag, known[s].what, p->sec[s].len, total,
-                       total > SIZE_MAX / 4 ? SIZE_MAX : total * 4);
+            return bad(
+                p, CAEREC_ECORRUPT,
+                "section '%s' (%s) is %zu bytes, but %zu parameters need %zu",
+                known[s].tag, known[s].what, p->sec[s].len, total,
+                total > SIZE_MAX / 4 ? SIZE_MAX : total * 4);
     }
     if (!(p->flags & CAEREC_PARSE_CHECKPOINT))
         return CAEREC_OK;
@@ -497,17 +547,20 @@ static int check_sizes(parser *p)
     for (int i = 0; i < 4; i++)
         caerec__rb_u64(&r, &p->rng[i]);
     if (p->order_valid > 1)
-        return bad(p, CAEREC_ECORRUPT, "optimizer state: order flag is %u (0 or 1)",
+        return bad(p, CAEREC_ECORRUPT,
+                   "optimizer state: order flag is %u (0 or 1)",
                    p->order_valid);
     /* The trainer's states: mid-epoch (a shuffle and a position inside
      * it) or at an epoch boundary (no shuffle, position 0). */
     if (p->order_valid ? p->cursor >= dm->m : p->cursor != 0)
-        return bad(p, CAEREC_ECORRUPT,
-                   "optimizer state: epoch position %llu is invalid (%zu rows, %s)",
-                   (unsigned long long)p->cursor, dm->m,
-                   p->order_valid ? "mid-epoch" : "at an epoch boundary");
+        return bad(
+            p, CAEREC_ECORRUPT,
+            "optimizer state: epoch position %llu is invalid (%zu rows, %s)",
+            (unsigned long long)p->cursor, dm->m,
+            p->order_valid ? "mid-epoch" : "at an epoch boundary");
     if (!isfinite(p->lr) || !(p->lr > 0))
-        return bad(p, CAEREC_ECORRUPT, "optimizer state: learning rate %g", p->lr);
+        return bad(p, CAEREC_ECORRUPT, "optimizer state: learning rate %g",
+                   p->lr);
     if ((p->rng[0] | p->rng[1] | p->rng[2] | p->rng[3]) == 0)
         return bad(p, CAEREC_ECORRUPT,
                    "optimizer state: random generator state is all zero");
@@ -517,7 +570,8 @@ static int check_sizes(parser *p)
         return truncated_in(p, S_ORDR, "count");
     size_t want = p->order_valid ? dm->m : 0;
     if (n_order != want)
-        return bad(p, CAEREC_ECORRUPT, "epoch order has %llu rows, expected %zu",
+        return bad(p, CAEREC_ECORRUPT,
+                   "epoch order has %llu rows, expected %zu",
                    (unsigned long long)n_order, want);
     return section_size(p, S_ORDR, 8 + 4 * want);
 }
@@ -534,9 +588,10 @@ static int decode_ids(parser *p, int s, caerec_idmap *map, size_t n)
         int64_t id = (int64_t)caerec__le64(d + 8 * i);
         size_t at = caerec__idmap_insert(map, id);
         if (at != i)
-            return bad(p, CAEREC_ECORRUPT,
-                       "section '%s': id %lld appears twice (indices %zu and %zu)",
-                       known[s].tag, (long long)id, at, i);
+            return bad(
+                p, CAEREC_ECORRUPT,
+                "section '%s': id %lld appears twice (indices %zu and %zu)",
+                known[s].tag, (long long)id, at, i);
     }
     return CAEREC_OK;
 }
@@ -559,9 +614,11 @@ static int decode_rows(parser *p, caerec_csr *csr)
         uint64_t v = caerec__le64(d);
         uint64_t prev = r ? csr->ptr[r - 1] : 0;
         if ((r == 0 && v != 0) || v < prev || v > nnz || (r == m && v != nnz))
-            return bad(p, CAEREC_ECORRUPT,
-                       "row pointer %zu is %llu (after %llu; %zu interactions): pointers must start at 0, never decrease and end at the count",
-                       r, (unsigned long long)v, (unsigned long long)prev, nnz);
+            return bad(
+                p, CAEREC_ECORRUPT,
+                "row pointer %zu is %llu (after %llu; %zu interactions): "
+                "pointers must start at 0, never decrease and end at the count",
+                r, (unsigned long long)v, (unsigned long long)prev, nnz);
         csr->ptr[r] = (size_t)v;
     }
     const unsigned char *dc = d, *dt = d + 4 * nnz, *dl = d + 8 * nnz;
@@ -573,19 +630,24 @@ static int decode_rows(parser *p, caerec_csr *csr)
             int8_t level = (int8_t)dl[q];
             if (col >= n || (q > csr->ptr[r] && col <= csr->col[q - 1]))
                 return bad(p, CAEREC_ECORRUPT,
-                           "interaction %zu (row %zu) has column %u: columns must be below %zu and increase within a row",
+                           "interaction %zu (row %zu) has column %u: columns "
+                           "must be below %zu and increase within a row",
                            q, r, col, n);
-            if (level != CAEREC_NO_LEVEL && (level < 0 || (size_t)level >= p->K))
+            if (level != CAEREC_NO_LEVEL &&
+                (level < 0 || (size_t)level >= p->K))
                 return bad(p, CAEREC_ECORRUPT,
-                           "interaction %zu (row %zu, column %u) has rating level %d, but the scale has %zu",
+                           "interaction %zu (row %zu, column %u) has rating "
+                           "level %d, but the scale has %zu",
                            q, r, col, level, p->K);
             if (types & ~type_mask)
                 return bad(p, CAEREC_ECORRUPT,
-                           "interaction %zu (row %zu, column %u) has type bits 0x%x, but there are %zu types",
+                           "interaction %zu (row %zu, column %u) has type bits "
+                           "0x%x, but there are %zu types",
                            q, r, col, types, p->T);
             if (level == CAEREC_NO_LEVEL && types == 0)
                 return bad(p, CAEREC_ECORRUPT,
-                           "interaction %zu (row %zu, column %u) has neither a rating nor a type",
+                           "interaction %zu (row %zu, column %u) has neither a "
+                           "rating nor a type",
                            q, r, col);
             csr->col[q] = col;
             csr->types[q] = types;
@@ -607,10 +669,11 @@ static int decode_floats(parser *p, int s, float *dst, int nonneg)
             int t = 0;
             while (t + 1 < CAEREC_N_TENSORS && i >= L->offset[t + 1])
                 t++;
-            return bad(p, CAEREC_ECORRUPT,
-                       "section '%s' (%s): value %zu (tensor '%s', element %zu) is %g",
-                       known[s].tag, known[s].what, i, caerec__tensor_name(t),
-                       i - L->offset[t], (double)v);
+            return bad(
+                p, CAEREC_ECORRUPT,
+                "section '%s' (%s): value %zu (tensor '%s', element %zu) is %g",
+                known[s].tag, known[s].what, i, caerec__tensor_name(t),
+                i - L->offset[t], (double)v);
         }
         dst[i] = v;
     }
@@ -646,7 +709,8 @@ static int decode_train(parser *p, caerec_model *m)
         if (v >= rows || seen[v]) {
             free(seen);
             return bad(p, CAEREC_ECORRUPT,
-                       "epoch order entry %zu is row %u: the order must be a permutation of the %zu rows",
+                       "epoch order entry %zu is row %u: the order must be a "
+                       "permutation of the %zu rows",
                        i, v, rows);
         }
         seen[v] = 1;
@@ -659,7 +723,8 @@ static int decode_train(parser *p, caerec_model *m)
 static int build(parser *p, caerec_model *m)
 {
     m->levels = caerec__malloc_array(p->K, sizeof *m->levels);
-    m->type_names = caerec__calloc_array(p->T ? p->T : 1, sizeof *m->type_names);
+    m->type_names =
+        caerec__calloc_array(p->T ? p->T : 1, sizeof *m->type_names);
     if (!m->levels || !m->type_names)
         return bad(p, CAEREC_ENOMEM, "out of memory");
     if (p->K)

@@ -93,9 +93,9 @@ static void put_rows(caerec_wbuf *w, const caerec_csr *csr)
 }
 
 static const char tensor_names[CAEREC_N_TENSORS][4] = {
-    [CAEREC_T_E] = "E", [CAEREC_T_BE] = "bE", [CAEREC_T_V] = "V",
-    [CAEREC_T_BH] = "bh", [CAEREC_T_W] = "W", [CAEREC_T_CB] = "cb",
-    [CAEREC_T_U] = "U", [CAEREC_T_BU] = "bU",
+    [CAEREC_T_E] = "E",   [CAEREC_T_BE] = "bE", [CAEREC_T_V] = "V",
+    [CAEREC_T_BH] = "bh", [CAEREC_T_W] = "W",   [CAEREC_T_CB] = "cb",
+    [CAEREC_T_U] = "U",   [CAEREC_T_BU] = "bU",
 };
 
 static void put_tensor_dir(caerec_wbuf *w, const caerec_layout *L)
@@ -129,16 +129,16 @@ int caerec__serialize(const caerec_model *m, int checkpoint, caerec_wbuf *w)
     unsigned n_sections = checkpoint ? 12 : 8;
 
     /* Header; file size and CRC are filled in at the end. */
-    caerec__wb_bytes(w, checkpoint ? CAEREC_FMT_MAGIC_CHECKPOINT
-                                   : CAEREC_FMT_MAGIC_MODEL,
-                     CAEREC_FMT_MAGIC_LEN);
+    caerec__wb_bytes(
+        w, checkpoint ? CAEREC_FMT_MAGIC_CHECKPOINT : CAEREC_FMT_MAGIC_MODEL,
+        CAEREC_FMT_MAGIC_LEN);
     caerec__wb_u32(w, CAEREC_FMT_VERSION);
     caerec__wb_u32(w, CAEREC_FMT_MINOR);
     caerec__wb_u32(w, CAEREC_FMT_BYTE_ORDER);
     caerec__wb_u32(w, CAEREC_FMT_HEADER_SIZE);
     caerec__wb_u32(w, CAEREC_VERSION_NUMBER);
-    caerec__wb_u32(w, 0);                     /* flags */
-    caerec__wb_u64(w, 0);                     /* file size, patched */
+    caerec__wb_u32(w, 0);                      /* flags */
+    caerec__wb_u64(w, 0);                      /* file size, patched */
     caerec__wb_u64(w, CAEREC_FMT_HEADER_SIZE); /* table right after */
     caerec__wb_u32(w, n_sections);
     caerec__wb_zeros(w, CAEREC_FMT_HEADER_SIZE - 52);
@@ -213,7 +213,8 @@ int caerec__serialize(const caerec_model *m, int checkpoint, caerec_wbuf *w)
     if (!w->status)
         caerec__wb_u32(w, caerec__crc32c(0, w->data, body));
     if (w->status)
-        return caerec__fail(w->status, "cannot serialise the model (%zu parameters): %s",
+        return caerec__fail(w->status,
+                            "cannot serialise the model (%zu parameters): %s",
                             L.total, caerec_strerror(w->status));
     return CAEREC_OK;
 }

@@ -37,8 +37,7 @@ void caerec__act_forward(int act, const float *x, float *y, size_t n)
         for (size_t i = 0; i < n; i++)
             y[i] = x[i] > 0.0f ? x[i] : expm1f(x[i]);
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -46,8 +45,7 @@ void caerec__act_backward(int act, const float *x, const float *y, float *grad,
                           size_t n)
 {
     switch (act) {
-    case CAEREC_ACT_IDENTITY:
-        break;
+    case CAEREC_ACT_IDENTITY: break;
     case CAEREC_ACT_RELU:
         for (size_t i = 0; i < n; i++)
             grad[i] = x[i] > 0.0f ? grad[i] : 0.0f;
@@ -63,14 +61,14 @@ void caerec__act_backward(int act, const float *x, const float *y, float *grad,
     case CAEREC_ACT_SELU:
         /* for x <= 0, y = s*a*(e^x - 1), so y' = y + s*a */
         for (size_t i = 0; i < n; i++)
-            grad[i] *= x[i] > 0.0f ? SELU_SCALE : y[i] + SELU_SCALE * SELU_ALPHA;
+            grad[i] *=
+                x[i] > 0.0f ? SELU_SCALE : y[i] + SELU_SCALE * SELU_ALPHA;
         break;
     case CAEREC_ACT_ELU:
         for (size_t i = 0; i < n; i++)
             grad[i] *= x[i] > 0.0f ? 1.0f : y[i] + 1.0f;
         break;
-    default:
-        break;
+    default: break;
     }
 }
 

@@ -49,7 +49,8 @@ static void skinny_rows(int threads, bool trans_a, bool trans_b, size_t M,
     for (size_t k = 0; k < K; k++)
         for (size_t j = 0; j < N; j++)
             b[k * N + j] = alpha * (trans_b ? B[j * ldb + k] : B[k * ldb + j]);
-#pragma omp parallel for num_threads(threads) if (threads > 1 && M >= 2 * ROWS_PER_TASK) schedule(static)
+#pragma omp parallel for num_threads(                                          \
+    threads) if (threads > 1 && M >= 2 * ROWS_PER_TASK) schedule(static)
     for (size_t i0 = 0; i0 < M; i0 += ROWS_PER_TASK) {
         size_t i1 = i0 + ROWS_PER_TASK < M ? i0 + ROWS_PER_TASK : M;
         for (size_t i = i0; i < i1; i++) {
@@ -78,15 +79,18 @@ static int skinny_reduce(int threads, bool trans_a, bool trans_b, size_t M,
     float *part = malloc(runs * M * N * sizeof *part);
     if (!part)
         return -1;
-#pragma omp parallel for num_threads(threads) if (threads > 1 && runs > 1) schedule(static)
+#pragma omp parallel for num_threads(threads) if (threads > 1 && runs > 1)     \
+    schedule(static)
     for (size_t r = 0; r < runs; r++) {
-        size_t k0 = r * ROWS_PER_TASK, k1 = k0 + ROWS_PER_TASK < K ? k0 + ROWS_PER_TASK : K;
+        size_t k0 = r * ROWS_PER_TASK,
+               k1 = k0 + ROWS_PER_TASK < K ? k0 + ROWS_PER_TASK : K;
         float acc[SMALL * SMALL] = {0};
         for (size_t k = k0; k < k1; k++)
             for (size_t i = 0; i < M; i++) {
                 const float a = trans_a ? A[k * lda + i] : A[i * lda + k];
                 for (size_t j = 0; j < N; j++)
-                    acc[i * N + j] += a * (trans_b ? B[j * ldb + k] : B[k * ldb + j]);
+                    acc[i * N + j] +=
+                        a * (trans_b ? B[j * ldb + k] : B[k * ldb + j]);
             }
         memcpy(part + r * M * N, acc, M * N * sizeof *acc);
     }
@@ -134,8 +138,8 @@ int caerec__sgemm(int threads, bool trans_a, bool trans_b, size_t M, size_t N,
         return 0;
     }
     if (M <= SMALL && N <= SMALL && K > SMALL &&
-        skinny_reduce(threads, trans_a, trans_b, M, N, K, alpha, A, lda, B,
-                      ldb, beta, C, ldc) == 0)
+        skinny_reduce(threads, trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb,
+                      beta, C, ldc) == 0)
         return 0;
     if (M == 1 && !trans_b) {
         row_times_matrix(threads, N, K, alpha, A, trans_a ? lda : 1, B, ldb,

@@ -25,18 +25,23 @@ int caerec__batch_sizes(caerec_batch_sizes *out, const caerec_dims *dm,
                         size_t B, size_t max_cells)
 {
     size_t nc2, nk, bn2, bnk, bd, cc1, total = 0, t;
-    if (!caerec__mul(dm->n, dm->c2, &nc2) || !caerec__mul(dm->n, dm->K + 1, &nk) ||
-        !caerec__mul(B, nc2, &bn2) || !caerec__mul(B, nk, &bnk) ||
-        !caerec__mul(B, dm->d, &bd) || !caerec__mul(max_cells, dm->c1, &cc1))
+    if (!caerec__mul(dm->n, dm->c2, &nc2) ||
+        !caerec__mul(dm->n, dm->K + 1, &nk) || !caerec__mul(B, nc2, &bn2) ||
+        !caerec__mul(B, nk, &bnk) || !caerec__mul(B, dm->d, &bd) ||
+        !caerec__mul(max_cells, dm->c1, &cc1))
         return -1;
     size_t floats[] = {bd, bd, bd, bn2, bnk, bn2, cc1, cc1};
     for (size_t i = 0; i < sizeof floats / sizeof *floats; i++)
-        if (!caerec__mul(floats[i], sizeof(float), &t) || !caerec__add(total, t, &total))
+        if (!caerec__mul(floats[i], sizeof(float), &t) ||
+            !caerec__add(total, t, &total))
             return -1;
-    if (!caerec__mul(max_cells, sizeof(uint32_t) * 2 + 1, &t) || !caerec__add(total, t, &total))
+    if (!caerec__mul(max_cells, sizeof(uint32_t) * 2 + 1, &t) ||
+        !caerec__add(total, t, &total))
         return -1;
     /* row views, loss terms and cell offsets per row */
-    if (!caerec__mul(B + 1, sizeof(caerec_row) + 3 * sizeof(double) + sizeof(size_t), &t) ||
+    if (!caerec__mul(B + 1,
+                     sizeof(caerec_row) + 3 * sizeof(double) + sizeof(size_t),
+                     &t) ||
         !caerec__add(total, t, &total))
         return -1;
     out->bytes = total;
@@ -68,8 +73,8 @@ int caerec__batch_ws_alloc(caerec_batch_ws *ws, const caerec_dims *dm,
     ws->cell_pre = caerec__alloc_floats(max_cells * dm->c1);
     ws->cell_a = caerec__alloc_floats(max_cells * dm->c1);
     if (!ws->Z || !ws->H || !ws->dH || !ws->Y || !ws->O || !ws->G ||
-        !ws->rows || !ws->row_terms || !ws->row_start || !ws->cell_col || !ws->cell_level ||
-        !ws->cell_types || !ws->cell_pre || !ws->cell_a) {
+        !ws->rows || !ws->row_terms || !ws->row_start || !ws->cell_col ||
+        !ws->cell_level || !ws->cell_types || !ws->cell_pre || !ws->cell_a) {
         caerec__batch_ws_free(ws);
         return CAEREC_ENOMEM;
     }
@@ -120,7 +125,8 @@ static size_t select_cells(const caerec_model *m, const caerec_row *inputs,
 
 /* Loss of row b over its target cells, and dL/do written over O in place:
  * dL/ds_j = alpha (N P(j|r) - [j in T_r]) / B, and for rated targets
- * dL/dt_jk = (beta (P(k|r,j) - [k = k_j]) + 2 gamma (rhat - v) P_k (v_k - rhat)) / B. */
+ * dL/dt_jk = (beta (P(k|r,j) - [k = k_j]) + 2 gamma (rhat - v) P_k (v_k -
+ * rhat)) / B. */
 static void row_loss(const caerec_model *m, float *O, const caerec_row *tg,
                      size_t B, int want_grad, double *l_sample,
                      double *l_rating, double *l_error)
@@ -151,8 +157,9 @@ static void row_loss(const caerec_model *m, float *O, const caerec_row *tg,
             le += err * err;
             if (want_grad)
                 for (size_t k = 0; k < K; k++) {
-                    double g = beta * (probs[k] - (k == (size_t)level)) +
-                               2.0 * gamma * err * probs[k] * (m->levels[k] - rhat);
+                    double g =
+                        beta * (probs[k] - (k == (size_t)level)) +
+                        2.0 * gamma * err * probs[k] * (m->levels[k] - rhat);
                     o[k] = (float)(g * inv_b);
                 }
         } else if (want_grad) {
@@ -181,7 +188,8 @@ double caerec__now(void)
 static void colsum(const float *X, size_t rows, size_t cols, float *out,
                    int threads)
 {
-#pragma omp parallel for num_threads(threads) if (threads > 1 && cols >= 4096) schedule(static)
+#pragma omp parallel for num_threads(threads) if (threads > 1 && cols >= 4096) \
+    schedule(static)
     for (size_t c0 = 0; c0 < cols; c0 += 1024) {
         size_t c1 = c0 + 1024 < cols ? c0 + 1024 : cols;
         memset(out + c0, 0, (c1 - c0) * sizeof *out);
@@ -196,9 +204,11 @@ static void act_forward_par(int act, float *x, size_t n, int threads)
 {
     if (act == CAEREC_ACT_IDENTITY)
         return;
-#pragma omp parallel for num_threads(threads) if (threads > 1 && n >= 65536) schedule(static)
+#pragma omp parallel for num_threads(threads) if (threads > 1 && n >= 65536)   \
+    schedule(static)
     for (size_t i0 = 0; i0 < n; i0 += 16384)
-        caerec__act_forward(act, x + i0, x + i0, n - i0 < 16384 ? n - i0 : 16384);
+        caerec__act_forward(act, x + i0, x + i0,
+                            n - i0 < 16384 ? n - i0 : 16384);
 }
 
 static void act_backward_par(int act, const float *x, const float *y, float *g,
@@ -206,7 +216,8 @@ static void act_backward_par(int act, const float *x, const float *y, float *g,
 {
     if (act == CAEREC_ACT_IDENTITY)
         return;
-#pragma omp parallel for num_threads(threads) if (threads > 1 && n >= 65536) schedule(static)
+#pragma omp parallel for num_threads(threads) if (threads > 1 && n >= 65536)   \
+    schedule(static)
     for (size_t i0 = 0; i0 < n; i0 += 16384)
         caerec__act_backward(act, x + i0, y + i0, g + i0,
                              n - i0 < 16384 ? n - i0 : 16384);
@@ -216,7 +227,8 @@ static void act_backward_par(int act, const float *x, const float *y, float *g,
 static void broadcast_rows(float *X, const float *bias, size_t rows, size_t w,
                            int threads)
 {
-#pragma omp parallel for num_threads(threads) if (threads > 1 && rows * w >= 65536) schedule(static)
+#pragma omp parallel for num_threads(                                          \
+    threads) if (threads > 1 && rows * w >= 65536) schedule(static)
     for (size_t r = 0; r < rows; r++)
         memcpy(X + r * w, bias, w * sizeof(float));
 }
@@ -230,7 +242,9 @@ void caerec__batch_run(const caerec_model *m, const caerec_row *inputs,
     const caerec_params *P = &m->params;
     const size_t n = dm->n, d = dm->d, c1 = dm->c1, c2 = dm->c2;
     const size_t KK = dm->K + 1, nc2 = n * c2;
-    const float s = rng && m->cfg.dropout > 0.0 ? (float)(1.0 / (1.0 - m->cfg.dropout)) : 1.0f;
+    const float s = rng && m->cfg.dropout > 0.0
+                        ? (float)(1.0 / (1.0 - m->cfg.dropout))
+                        : 1.0f;
     double *clock = ws->phase_seconds, t0 = caerec__now(), t1;
 #define PHASE(p) (t1 = caerec__now(), clock[p] += t1 - t0, t0 = t1)
 
@@ -330,7 +344,8 @@ void caerec__batch_run(const caerec_model *m, const caerec_row *inputs,
             }
             /* pre is spent once phi' is applied; da takes its place so
              * the dV pass below can still read a. */
-            caerec__act_backward(m->cfg.act_in, ws->cell_pre + c * c1, a, da, c1);
+            caerec__act_backward(m->cfg.act_in, ws->cell_pre + c * c1, a, da,
+                                 c1);
             memcpy(ws->cell_pre + c * c1, da, c1 * sizeof *da);
         }
     }
@@ -345,7 +360,8 @@ void caerec__batch_run(const caerec_model *m, const caerec_row *inputs,
 #else
         int tid = 0, tn = 1;
 #endif
-        size_t h0 = d * (size_t)tid / (size_t)tn, h1 = d * (size_t)(tid + 1) / (size_t)tn;
+        size_t h0 = d * (size_t)tid / (size_t)tn,
+               h1 = d * (size_t)(tid + 1) / (size_t)tn;
         for (size_t b = 0; b < B; b++) {
             const float *dz = ws->dH + b * d;
             for (size_t c = ws->row_start[b]; c < ws->row_start[b + 1]; c++) {

@@ -33,25 +33,25 @@ enum {
 typedef struct caerec_batch_ws {
     double phase_seconds[CAEREC_N_PHASES]; /* accumulated over runs */
     size_t max_rows, max_cells;
-    float *Z, *H, *dH;   /* B x d: pre-activation, g(Z), then dL/dZ */
-    float *Y;            /* B x n x C2: decoder output, psi applied in place */
-    float *O;            /* B x n x (K+1): logits, then dL/dlogits in place */
-    float *G;            /* B x n x C2: dL/dY */
-    caerec_row *rows;    /* B row views, for callers assembling a batch */
-    double *row_terms;   /* B x 3: each row's loss terms, summed in order */
+    float *Z, *H, *dH; /* B x d: pre-activation, g(Z), then dL/dZ */
+    float *Y;          /* B x n x C2: decoder output, psi applied in place */
+    float *O;          /* B x n x (K+1): logits, then dL/dlogits in place */
+    float *G;          /* B x n x C2: dL/dY */
+    caerec_row *rows;  /* B row views, for callers assembling a batch */
+    double *row_terms; /* B x 3: each row's loss terms, summed in order */
     /* Training sets defer_dW: caerec__batch_run then leaves dW = H^T dY to
      * the optimizer, which computes it in column blocks from H and G (kept
      * here with last_rows) and applies each block at once, so the gradient
      * of W, as large as W, is never held whole. */
     int defer_dW;
     size_t last_rows;
-    float *dW_block;     /* d x CAEREC_DW_BLOCK, allocated on first use */
-    size_t *row_start;   /* B + 1 offsets into the cell arrays */
-    uint32_t *cell_col;  /* kept input cells (after dropout) */
+    float *dW_block;    /* d x CAEREC_DW_BLOCK, allocated on first use */
+    size_t *row_start;  /* B + 1 offsets into the cell arrays */
+    uint32_t *cell_col; /* kept input cells (after dropout) */
     int8_t *cell_level;
     uint32_t *cell_types;
-    float *cell_pre;     /* cells x C1: x E + bE */
-    float *cell_a;       /* cells x C1: phi(pre), then scratch */
+    float *cell_pre; /* cells x C1: x E + bE */
+    float *cell_a;   /* cells x C1: phi(pre), then scratch */
 } caerec_batch_ws;
 
 int caerec__batch_ws_alloc(caerec_batch_ws *ws, const caerec_dims *dm,

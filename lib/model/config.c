@@ -55,9 +55,9 @@ typedef enum { K_SIZE, K_INT, K_U64, K_REAL, K_ENUM } kind_t;
 typedef struct {
     const char *name;
     kind_t kind;
-    double lo, hi;    /* inclusive range for numbers */
-    int open_lo;      /* lo excluded */
-    int open_hi;      /* hi excluded */
+    double lo, hi; /* inclusive range for numbers */
+    int open_lo;   /* lo excluded */
+    int open_hi;   /* hi excluded */
     size_t offset;
     const char *const *enum_names; /* for K_ENUM */
 } option_t;
@@ -69,28 +69,38 @@ static const char *const metric_names[] = {"loss", "rmse", "ndcg", NULL};
 
 #define OFF(f) offsetof(caerec_cfg, f)
 static const option_t options[] = {
-    [CAEREC_OPT_ORIENTATION] = {"orientation", K_ENUM, 0, 1, 0, 0, OFF(orientation), orient_names},
+    [CAEREC_OPT_ORIENTATION] = {"orientation", K_ENUM, 0, 1, 0, 0,
+                                OFF(orientation), orient_names},
     [CAEREC_OPT_HIDDEN] = {"hidden", K_SIZE, 1, 65536, 0, 0, OFF(hidden), NULL},
     [CAEREC_OPT_C1] = {"c1", K_SIZE, 1, 1024, 0, 0, OFF(c1), NULL},
     [CAEREC_OPT_C2] = {"c2", K_SIZE, 1, 1024, 0, 0, OFF(c2), NULL},
-    [CAEREC_OPT_ACT_IN] = {"act-in", K_ENUM, 0, 5, 0, 0, OFF(act_in), act_names},
-    [CAEREC_OPT_ACT_HIDDEN] = {"act-hidden", K_ENUM, 0, 5, 0, 0, OFF(act_hidden), act_names},
-    [CAEREC_OPT_ACT_OUT] = {"act-out", K_ENUM, 0, 5, 0, 0, OFF(act_out), act_names},
+    [CAEREC_OPT_ACT_IN] = {"act-in", K_ENUM, 0, 5, 0, 0, OFF(act_in),
+                           act_names},
+    [CAEREC_OPT_ACT_HIDDEN] = {"act-hidden", K_ENUM, 0, 5, 0, 0,
+                               OFF(act_hidden), act_names},
+    [CAEREC_OPT_ACT_OUT] = {"act-out", K_ENUM, 0, 5, 0, 0, OFF(act_out),
+                            act_names},
     [CAEREC_OPT_DROPOUT] = {"dropout", K_REAL, 0, 1, 0, 1, OFF(dropout), NULL},
     [CAEREC_OPT_ALPHA] = {"alpha", K_REAL, 0, 1e6, 0, 0, OFF(alpha), NULL},
     [CAEREC_OPT_BETA] = {"beta", K_REAL, 0, 1e6, 0, 0, OFF(beta), NULL},
     [CAEREC_OPT_GAMMA] = {"gamma", K_REAL, 0, 1e6, 0, 0, OFF(gamma), NULL},
     [CAEREC_OPT_L2] = {"l2", K_REAL, 0, 1e6, 0, 0, OFF(l2), NULL},
     [CAEREC_OPT_LR] = {"lr", K_REAL, 0, 1e6, 1, 0, OFF(lr), NULL},
-    [CAEREC_OPT_LR_DECAY] = {"lr-decay", K_REAL, 0, 1, 1, 0, OFF(lr_decay), NULL},
+    [CAEREC_OPT_LR_DECAY] = {"lr-decay", K_REAL, 0, 1, 1, 0, OFF(lr_decay),
+                             NULL},
     [CAEREC_OPT_BATCH] = {"batch", K_SIZE, 1, 1 << 20, 0, 0, OFF(batch), NULL},
     [CAEREC_OPT_EPOCHS] = {"epochs", K_SIZE, 0, 1e6, 0, 0, OFF(epochs), NULL},
-    [CAEREC_OPT_PATIENCE] = {"patience", K_SIZE, 0, 1e6, 0, 0, OFF(patience), NULL},
-    [CAEREC_OPT_SEED] = {"seed", K_U64, 0, 18446744073709551615.0, 0, 0, OFF(seed), NULL},
+    [CAEREC_OPT_PATIENCE] = {"patience", K_SIZE, 0, 1e6, 0, 0, OFF(patience),
+                             NULL},
+    [CAEREC_OPT_SEED] = {"seed", K_U64, 0, 18446744073709551615.0, 0, 0,
+                         OFF(seed), NULL},
     [CAEREC_OPT_THREADS] = {"threads", K_INT, 1, 256, 0, 0, OFF(threads), NULL},
-    [CAEREC_OPT_LIKE_THRESHOLD] = {"like-threshold", K_REAL, -1e300, 1e300, 0, 0, OFF(like_threshold), NULL},
-    [CAEREC_OPT_EARLY_STOP] = {"early-stop", K_ENUM, 0, 2, 0, 0, OFF(early_stop), metric_names},
-    [CAEREC_OPT_MAX_MEMORY] = {"max-memory", K_U64, 0, 18446744073709551615.0, 0, 0, OFF(max_memory), NULL},
+    [CAEREC_OPT_LIKE_THRESHOLD] = {"like-threshold", K_REAL, -1e300, 1e300, 0,
+                                   0, OFF(like_threshold), NULL},
+    [CAEREC_OPT_EARLY_STOP] = {"early-stop", K_ENUM, 0, 2, 0, 0,
+                               OFF(early_stop), metric_names},
+    [CAEREC_OPT_MAX_MEMORY] = {"max-memory", K_U64, 0, 18446744073709551615.0,
+                               0, 0, OFF(max_memory), NULL},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
@@ -146,7 +156,8 @@ CAEREC_API int caerec_config_create(caerec_config **out)
     CAEREC_CHECK_NULL(out);
     caerec_config *c = malloc(sizeof *c);
     if (!c)
-        return caerec__fail(CAEREC_ENOMEM, "caerec_config_create: out of memory");
+        return caerec__fail(CAEREC_ENOMEM,
+                            "caerec_config_create: out of memory");
     caerec__cfg_defaults(&c->v);
     *out = c;
     return CAEREC_OK;
@@ -154,13 +165,15 @@ CAEREC_API int caerec_config_create(caerec_config **out)
 
 CAEREC_API void caerec_config_free(caerec_config *cfg) { free(cfg); }
 
-CAEREC_API int caerec_config_clone(caerec_config **out, const caerec_config *cfg)
+CAEREC_API int caerec_config_clone(caerec_config **out,
+                                   const caerec_config *cfg)
 {
     CAEREC_CHECK_NULL(out);
     CAEREC_CHECK_NULL(cfg);
     caerec_config *c = malloc(sizeof *c);
     if (!c)
-        return caerec__fail(CAEREC_ENOMEM, "caerec_config_clone: out of memory");
+        return caerec__fail(CAEREC_ENOMEM,
+                            "caerec_config_clone: out of memory");
     *c = *cfg;
     *out = c;
     return CAEREC_OK;
@@ -172,9 +185,13 @@ CAEREC_API int caerec_config_set_int(caerec_config *cfg, caerec_option opt,
     CAEREC_CHECK_NULL(cfg);
     const option_t *o = lookup(opt);
     if (!o)
-        return caerec__fail(CAEREC_EINVAL, "caerec_config_set_int: unknown option %d", (int)opt);
+        return caerec__fail(CAEREC_EINVAL,
+                            "caerec_config_set_int: unknown option %d",
+                            (int)opt);
     if (o->kind == K_REAL)
-        return caerec__fail(CAEREC_EINVAL, "option %s is real-valued: use caerec_config_set_double", o->name);
+        return caerec__fail(
+            CAEREC_EINVAL,
+            "option %s is real-valued: use caerec_config_set_double", o->name);
     if (o->kind == K_U64) {
         if (value < 0 && opt != CAEREC_OPT_SEED)
             return range_error(o, (double)value);
@@ -193,7 +210,9 @@ CAEREC_API int caerec_config_set_double(caerec_config *cfg, caerec_option opt,
     CAEREC_CHECK_NULL(cfg);
     const option_t *o = lookup(opt);
     if (!o)
-        return caerec__fail(CAEREC_EINVAL, "caerec_config_set_double: unknown option %d", (int)opt);
+        return caerec__fail(CAEREC_EINVAL,
+                            "caerec_config_set_double: unknown option %d",
+                            (int)opt);
     if (o->kind == K_REAL) {
         if (isnan(value) && opt == CAEREC_OPT_LIKE_THRESHOLD) {
             store(&cfg->v, o, value, 0);
@@ -225,7 +244,8 @@ CAEREC_API int caerec_config_set(caerec_config *cfg, const char *name,
         if (o->kind == K_ENUM) {
             for (size_t e = 0; o->enum_names[e]; e++)
                 if (strcasecmp(o->enum_names[e], value) == 0)
-                    return caerec_config_set_int(cfg, (caerec_option)i, (int64_t)e);
+                    return caerec_config_set_int(cfg, (caerec_option)i,
+                                                 (int64_t)e);
             return caerec__fail(CAEREC_EINVAL, "option %s: unknown value '%s'",
                                 name, value);
         }
@@ -233,10 +253,14 @@ CAEREC_API int caerec_config_set(caerec_config *cfg, const char *name,
         errno = 0;
         if (o->kind == K_U64 || o->kind == K_SIZE || o->kind == K_INT) {
             if (*value == '-' && o->kind != K_INT)
-                return caerec__fail(CAEREC_ERANGE, "option %s: '%s' must not be negative", name, value);
+                return caerec__fail(CAEREC_ERANGE,
+                                    "option %s: '%s' must not be negative",
+                                    name, value);
             unsigned long long u = strtoull(value, &end, 10);
             if (end == value || *end != '\0' || errno == ERANGE)
-                return caerec__fail(CAEREC_EINVAL, "option %s: '%s' is not an integer", name, value);
+                return caerec__fail(CAEREC_EINVAL,
+                                    "option %s: '%s' is not an integer", name,
+                                    value);
             if (o->kind == K_U64) {
                 store(&cfg->v, o, 0, (uint64_t)u);
                 return CAEREC_OK;
@@ -245,7 +269,8 @@ CAEREC_API int caerec_config_set(caerec_config *cfg, const char *name,
         }
         double v = strtod(value, &end);
         if (end == value || *end != '\0')
-            return caerec__fail(CAEREC_EINVAL, "option %s: '%s' is not a number", name, value);
+            return caerec__fail(CAEREC_EINVAL,
+                                "option %s: '%s' is not a number", name, value);
         return caerec_config_set_double(cfg, (caerec_option)i, v);
     }
     return caerec__fail(CAEREC_EINVAL, "unknown option '%s'", name);
@@ -258,7 +283,9 @@ CAEREC_API int caerec_config_get_int(const caerec_config *cfg,
     CAEREC_CHECK_NULL(out);
     const option_t *o = lookup(opt);
     if (!o)
-        return caerec__fail(CAEREC_EINVAL, "caerec_config_get_int: unknown option %d", (int)opt);
+        return caerec__fail(CAEREC_EINVAL,
+                            "caerec_config_get_int: unknown option %d",
+                            (int)opt);
     const char *field = (const char *)&cfg->v + o->offset;
     switch (o->kind) {
     case K_SIZE: *out = (int64_t) * (const size_t *)field; break;
@@ -266,7 +293,9 @@ CAEREC_API int caerec_config_get_int(const caerec_config *cfg,
     case K_ENUM: *out = *(const int *)field; break;
     case K_U64: *out = (int64_t) * (const uint64_t *)field; break;
     case K_REAL:
-        return caerec__fail(CAEREC_EINVAL, "option %s is real-valued: use caerec_config_get_double", o->name);
+        return caerec__fail(
+            CAEREC_EINVAL,
+            "option %s is real-valued: use caerec_config_get_double", o->name);
     }
     return CAEREC_OK;
 }
@@ -278,7 +307,9 @@ CAEREC_API int caerec_config_get_double(const caerec_config *cfg,
     CAEREC_CHECK_NULL(out);
     const option_t *o = lookup(opt);
     if (!o)
-        return caerec__fail(CAEREC_EINVAL, "caerec_config_get_double: unknown option %d", (int)opt);
+        return caerec__fail(CAEREC_EINVAL,
+                            "caerec_config_get_double: unknown option %d",
+                            (int)opt);
     const char *field = (const char *)&cfg->v + o->offset;
     switch (o->kind) {
     case K_SIZE: *out = (double)*(const size_t *)field; break;

@@ -40,15 +40,20 @@ int caerec__fold_in_item(const caerec_model *m, const caerec_row *hist,
     const size_t wsz = d * c2;
     float *Wc = caerec__alloc_floats(wsz + c2);
     float *grad = caerec__alloc_floats(wsz + c2);
-    float *am = caerec__alloc_floats(wsz + c2), *av = caerec__alloc_floats(wsz + c2);
+    float *am = caerec__alloc_floats(wsz + c2),
+          *av = caerec__alloc_floats(wsz + c2);
     float *Q = caerec__alloc_floats(M * c2), *G = caerec__alloc_floats(M * c2);
     int8_t *level = malloc(M ? M : 1);
     double *n_obs = malloc((M ? M : 1) * sizeof *n_obs);
     if (!Wc || !grad || !am || !av || !Q || !G || !level || !n_obs) {
-        caerec__free_floats(Wc); caerec__free_floats(grad);
-        caerec__free_floats(am); caerec__free_floats(av);
-        caerec__free_floats(Q); caerec__free_floats(G);
-        free(level); free(n_obs);
+        caerec__free_floats(Wc);
+        caerec__free_floats(grad);
+        caerec__free_floats(am);
+        caerec__free_floats(av);
+        caerec__free_floats(Q);
+        caerec__free_floats(G);
+        free(level);
+        free(n_obs);
         return CAEREC_ENOMEM;
     }
     float *cc = Wc + wsz, *gc = grad + wsz;
@@ -57,7 +62,8 @@ int caerec__fold_in_item(const caerec_model *m, const caerec_row *hist,
     for (size_t h = 0; h < d; h++)
         for (size_t j = 0; j < dm->n; j++)
             for (size_t c = 0; c < c2; c++)
-                Wc[h * c2 + c] += m->params.W[h * dm->n * c2 + j * c2 + c] / (float)dm->n;
+                Wc[h * c2 + c] +=
+                    m->params.W[h * dm->n * c2 + j * c2 + c] / (float)dm->n;
     for (size_t j = 0; j < dm->n; j++)
         for (size_t c = 0; c < c2; c++)
             cc[c] += m->params.cb[j * c2 + c] / (float)dm->n;
@@ -88,8 +94,11 @@ int caerec__fold_in_item(const caerec_model *m, const caerec_row *hist,
                     rhat += m->levels[k] * probs[k];
                 double err = rhat - m->levels[level[i]];
                 for (size_t k = 0; k < K; k++)
-                    o[k] = (float)(inv_m * (beta * (probs[k] - (k == (size_t)level[i])) +
-                                            2 * gamma * err * probs[k] * (m->levels[k] - rhat)));
+                    o[k] =
+                        (float)(inv_m *
+                                (beta * (probs[k] - (k == (size_t)level[i])) +
+                                 2 * gamma * err * probs[k] *
+                                     (m->levels[k] - rhat)));
             } else {
                 for (size_t k = 0; k < K; k++)
                     o[k] = 0.0f;
@@ -120,10 +129,15 @@ int caerec__fold_in_item(const caerec_model *m, const caerec_row *hist,
     forward(m, Wc, cc, Q, O);
     double total = (double)m->rows.nnz + (double)hist->nnz;
     for (size_t i = 0; i < M; i++)
-        log_offset[i] = log(n_obs[i] / total) - logaddexp(m->cache.lse[i], O[i * KK + K]);
-    caerec__free_floats(Wc); caerec__free_floats(grad);
-    caerec__free_floats(am); caerec__free_floats(av);
-    caerec__free_floats(Q); caerec__free_floats(G);
-    free(level); free(n_obs);
+        log_offset[i] =
+            log(n_obs[i] / total) - logaddexp(m->cache.lse[i], O[i * KK + K]);
+    caerec__free_floats(Wc);
+    caerec__free_floats(grad);
+    caerec__free_floats(am);
+    caerec__free_floats(av);
+    caerec__free_floats(Q);
+    caerec__free_floats(G);
+    free(level);
+    free(n_obs);
     return CAEREC_OK;
 }

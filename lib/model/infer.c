@@ -37,8 +37,8 @@ void caerec__infer_ws_free(caerec_infer_ws *ws)
     memset(ws, 0, sizeof *ws);
 }
 
-void caerec__input_conv_pre(const caerec_model *m, int8_t level,
-                            uint32_t types, float *pre)
+void caerec__input_conv_pre(const caerec_model *m, int8_t level, uint32_t types,
+                            float *pre)
 {
     const caerec_dims *dm = &m->dims;
     const float *E = m->params.E;
@@ -187,13 +187,14 @@ static int build(caerec_model *m)
             size_t B = dm->m - r0 < block ? dm->m - r0 : block;
             const float *H = c->hidden + r0 * dm->d;
             if (fused)
-                caerec__consumption_decode(m, &f, H, B, 0, dm->n, O, m->cfg.threads);
+                caerec__consumption_decode(m, &f, H, B, 0, dm->n, O,
+                                           m->cfg.threads);
             else
                 caerec__decode(m, H, B, 0, dm->n, &ws, O, m->cfg.threads);
             size_t stride = fused ? 1 : KK;
             for (size_t b = 0; b < B; b++)
-                c->lse[r0 + b] = caerec__logsumexp(O + b * dm->n * stride + stride - 1,
-                                                   dm->n, stride);
+                c->lse[r0 + b] = caerec__logsumexp(
+                    O + b * dm->n * stride + stride - 1, dm->n, stride);
         }
         caerec__consumption_map_free(&f);
         caerec__free_floats(O);

@@ -32,7 +32,10 @@ static void dims_for(caerec_dims *dm, const caerec_cfg *cfg,
 }
 
 /* Sum of products, saturating to SIZE_MAX on overflow (then ETOOBIG). */
-typedef struct { size_t total; int overflow; } tally;
+typedef struct {
+    size_t total;
+    int overflow;
+} tally;
 static void add_prod(tally *t, size_t a, size_t b, size_t c)
 {
     size_t ab, abc;
@@ -49,13 +52,14 @@ static int estimate(const caerec_cfg *cfg, const caerec_dataset *ds,
     caerec_layout L;
     if (caerec__layout(&L, &dm))
         return caerec__fail(CAEREC_ETOOBIG,
-                            "model of %zu x %zu with hidden %zu, c1 %zu, c2 %zu: parameter count overflows",
+                            "model of %zu x %zu with hidden %zu, c1 %zu, c2 "
+                            "%zu: parameter count overflows",
                             dm.m, dm.n, dm.d, dm.c1, dm.c2);
     size_t nnz = ds->n_cells;
     size_t per_cell = sizeof(uint32_t) + sizeof(int8_t) + sizeof(uint32_t);
     tally s = {0, 0};
-    add_prod(&s, L.total, sizeof(float), 1);    /* parameters */
-    add_prod(&s, nnz, per_cell, 2);             /* rows + user view */
+    add_prod(&s, L.total, sizeof(float), 1); /* parameters */
+    add_prod(&s, nnz, per_cell, 2);          /* rows + user view */
     add_prod(&s, dm.m + dm.n + 2, sizeof(size_t) + 2 * sizeof(int64_t), 2);
     if (cfg->orientation == CAEREC_ORIENT_ITEM) /* inference cache */
         add_prod(&s, dm.m, dm.d + 6, sizeof(float));
@@ -70,9 +74,10 @@ static int estimate(const caerec_cfg *cfg, const caerec_dataset *ds,
         t.overflow = 1;
     add_prod(&t, dm.m, sizeof(uint32_t), 1); /* epoch order */
     if (s.overflow || t.overflow)
-        return caerec__fail(CAEREC_ETOOBIG,
-                            "memory needed for %zu x %zu with hidden %zu overflows size_t",
-                            dm.m, dm.n, dm.d);
+        return caerec__fail(
+            CAEREC_ETOOBIG,
+            "memory needed for %zu x %zu with hidden %zu overflows size_t",
+            dm.m, dm.n, dm.d);
     if (training)
         *training = t.total;
     if (serving)
@@ -87,7 +92,9 @@ CAEREC_API int caerec_estimate_memory(const caerec_config *cfg,
     CAEREC_CHECK_NULL(cfg);
     CAEREC_CHECK_NULL(train);
     if (train->n_cells == 0)
-        return caerec__fail(CAEREC_EEMPTY, "caerec_estimate_memory: the training dataset is empty");
+        return caerec__fail(
+            CAEREC_EEMPTY,
+            "caerec_estimate_memory: the training dataset is empty");
     return estimate(&cfg->v, train, out_training, out_serving);
 }
 
@@ -160,7 +167,8 @@ void caerec__train_state_free(caerec_train_state *ts)
 static int copy_scale(caerec_model *m, const caerec_dataset *ds)
 {
     m->levels = caerec__malloc_array(ds->n_levels, sizeof(double));
-    m->type_names = caerec__calloc_array(ds->n_types ? ds->n_types : 1, sizeof(char *));
+    m->type_names =
+        caerec__calloc_array(ds->n_types ? ds->n_types : 1, sizeof(char *));
     if (!m->levels || !m->type_names)
         return CAEREC_ENOMEM;
     if (ds->n_levels)
@@ -178,7 +186,9 @@ CAEREC_API int caerec_model_create(caerec_model **out, const caerec_config *cfg,
     CAEREC_CHECK_NULL(cfg);
     CAEREC_CHECK_NULL(train);
     if (train->n_cells == 0)
-        return caerec__fail(CAEREC_EEMPTY, "caerec_model_create: the training dataset has no interactions");
+        return caerec__fail(
+            CAEREC_EEMPTY,
+            "caerec_model_create: the training dataset has no interactions");
     size_t need = 0;
     int rc = estimate(&cfg->v, train, &need, NULL);
     if (rc)
@@ -186,14 +196,16 @@ CAEREC_API int caerec_model_create(caerec_model **out, const caerec_config *cfg,
     uint64_t limit = memory_limit(&cfg->v);
     if ((uint64_t)need > limit)
         return caerec__fail(CAEREC_ETOOBIG,
-                            "caerec_model_create: training would need %.3g GB but the limit is %.3g GB (option max-memory)",
+                            "caerec_model_create: training would need %.3g GB "
+                            "but the limit is %.3g GB (option max-memory)",
                             need / 1e9, limit / 1e9);
     caerec_dims dm;
     dims_for(&dm, &cfg->v, train);
     caerec_model *m;
     rc = caerec__model_alloc(&m, &cfg->v, &dm);
     if (rc)
-        return caerec__fail(rc, "caerec_model_create: out of memory for %zu parameters", dm.m);
+        return caerec__fail(
+            rc, "caerec_model_create: out of memory for %zu parameters", dm.m);
     int by_item = cfg->v.orientation == CAEREC_ORIENT_ITEM;
     rc = copy_scale(m, train);
     if (!rc)
@@ -248,10 +260,22 @@ CAEREC_API void caerec_model_free(caerec_model *m)
 
 /* ---- read-only queries ---- */
 
-CAEREC_API size_t caerec_model_n_users(const caerec_model *m) { return m ? m->users.n : 0; }
-CAEREC_API size_t caerec_model_n_items(const caerec_model *m) { return m ? m->items.n : 0; }
-CAEREC_API size_t caerec_model_n_levels(const caerec_model *m) { return m ? m->dims.K : 0; }
-CAEREC_API size_t caerec_model_n_types(const caerec_model *m) { return m ? m->dims.T : 0; }
+CAEREC_API size_t caerec_model_n_users(const caerec_model *m)
+{
+    return m ? m->users.n : 0;
+}
+CAEREC_API size_t caerec_model_n_items(const caerec_model *m)
+{
+    return m ? m->items.n : 0;
+}
+CAEREC_API size_t caerec_model_n_levels(const caerec_model *m)
+{
+    return m ? m->dims.K : 0;
+}
+CAEREC_API size_t caerec_model_n_types(const caerec_model *m)
+{
+    return m ? m->dims.T : 0;
+}
 CAEREC_API unsigned caerec_model_epoch(const caerec_model *m)
 {
     return m && m->train ? m->train->epoch : 0;
@@ -291,7 +315,9 @@ CAEREC_API int caerec_model_user_id(const caerec_model *m, size_t index,
     CAEREC_CHECK_NULL(m);
     CAEREC_CHECK_NULL(out);
     if (index >= m->users.n)
-        return caerec__fail(CAEREC_ENOTFOUND, "user index %zu out of range (%zu users)", index, m->users.n);
+        return caerec__fail(CAEREC_ENOTFOUND,
+                            "user index %zu out of range (%zu users)", index,
+                            m->users.n);
     *out = m->users.ids[index];
     return CAEREC_OK;
 }
@@ -302,7 +328,9 @@ CAEREC_API int caerec_model_item_id(const caerec_model *m, size_t index,
     CAEREC_CHECK_NULL(m);
     CAEREC_CHECK_NULL(out);
     if (index >= m->items.n)
-        return caerec__fail(CAEREC_ENOTFOUND, "item index %zu out of range (%zu items)", index, m->items.n);
+        return caerec__fail(CAEREC_ENOTFOUND,
+                            "item index %zu out of range (%zu items)", index,
+                            m->items.n);
     *out = m->items.ids[index];
     return CAEREC_OK;
 }
@@ -314,7 +342,8 @@ CAEREC_API int caerec_model_item_index(const caerec_model *m, int64_t item,
     CAEREC_CHECK_NULL(out);
     size_t i = caerec__idmap_find(&m->items, item);
     if (i == SIZE_MAX)
-        return caerec__fail(CAEREC_ENOTFOUND, "unknown item id %lld", (long long)item);
+        return caerec__fail(CAEREC_ENOTFOUND, "unknown item id %lld",
+                            (long long)item);
     *out = i;
     return CAEREC_OK;
 }
@@ -337,7 +366,8 @@ CAEREC_API int caerec_model_config(caerec_config **out, const caerec_model *m)
     CAEREC_CHECK_NULL(m);
     caerec_config *c = malloc(sizeof *c);
     if (!c)
-        return caerec__fail(CAEREC_ENOMEM, "caerec_model_config: out of memory");
+        return caerec__fail(CAEREC_ENOMEM,
+                            "caerec_model_config: out of memory");
     c->v = m->cfg;
     *out = c;
     return CAEREC_OK;

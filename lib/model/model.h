@@ -16,7 +16,7 @@
 
 /* Sizes fixed at creation. */
 typedef struct caerec_dims {
-    size_t m, n;   /* rows, columns (users x items, or items x users) */
+    size_t m, n; /* rows, columns (users x items, or items x users) */
     size_t K, T, C;
     size_t d, c1, c2;
 } caerec_dims;
@@ -46,8 +46,17 @@ void caerec__dims_make(caerec_dims *out, const caerec_cfg *cfg, size_t n_users,
                        size_t n_items, size_t K, size_t T);
 
 /* Offsets of each tensor in the block; also what the file format lists. */
-enum { CAEREC_T_E, CAEREC_T_BE, CAEREC_T_V, CAEREC_T_BH, CAEREC_T_W,
-       CAEREC_T_CB, CAEREC_T_U, CAEREC_T_BU, CAEREC_N_TENSORS };
+enum {
+    CAEREC_T_E,
+    CAEREC_T_BE,
+    CAEREC_T_V,
+    CAEREC_T_BH,
+    CAEREC_T_W,
+    CAEREC_T_CB,
+    CAEREC_T_U,
+    CAEREC_T_BU,
+    CAEREC_N_TENSORS
+};
 typedef struct caerec_layout {
     size_t offset[CAEREC_N_TENSORS];
     size_t count[CAEREC_N_TENSORS];
@@ -78,7 +87,8 @@ typedef struct caerec_train_state {
     double lr;              /* current learning rate (after decay) */
     int order_valid;        /* order holds the current epoch's shuffle */
     float *grad;            /* params.size: gradient of the current step */
-    struct caerec_batch_ws *ws; /* forward/backward scratch, kept across steps */
+    struct caerec_batch_ws
+        *ws; /* forward/backward scratch, kept across steps */
 } caerec_train_state;
 
 /* Caches that make prediction cheap, computed from the parameters when they
@@ -99,9 +109,9 @@ struct caerec_model {
     double *levels;    /* K */
     char **type_names; /* T */
     caerec_idmap users, items;
-    caerec_csr rows;     /* training interactions, model orientation */
-    caerec_csr by_user;  /* the same with users as rows (item orientation
-                            only; for user orientation it is `rows`) */
+    caerec_csr rows;    /* training interactions, model orientation */
+    caerec_csr by_user; /* the same with users as rows (item orientation
+                           only; for user orientation it is `rows`) */
     caerec_params params;
     caerec_train_state *train; /* NULL once loaded from a model file */
     caerec_infer_cache cache;
@@ -150,8 +160,8 @@ void caerec__input_conv_pre(const caerec_model *model, int8_t level,
 
 /* H[b] = g(sum_{j in row b} phi(x_bj E + bE) V_j + bh) for B rows, without
  * dropout (s = 1). H is B x d. */
-void caerec__encode(const caerec_model *model, const caerec_row *rows,
-                    size_t B, caerec_infer_ws *ws, float *H);
+void caerec__encode(const caerec_model *model, const caerec_row *rows, size_t B,
+                    caerec_infer_ws *ws, float *H);
 
 /* O[b][j - j0][0..K] = psi(H[b] W_j + c_j) U + bU for columns j in
  * [j0, j1): the K rating logits then the consumption logit. O is
@@ -178,8 +188,8 @@ int caerec__consumption_map_build(caerec_consumption_map *f,
 void caerec__consumption_map_free(caerec_consumption_map *f);
 /* S[b][j - j0] = s_bj for columns [j0, j1): B x (j1 - j0). */
 void caerec__consumption_decode(const caerec_model *model,
-                                const caerec_consumption_map *f,
-                                const float *H, size_t B, size_t j0, size_t j1,
-                                float *S, int threads);
+                                const caerec_consumption_map *f, const float *H,
+                                size_t B, size_t j0, size_t j1, float *S,
+                                int threads);
 
 #endif

@@ -10,9 +10,10 @@ int caerec__layout(caerec_layout *out, const caerec_dims *dm)
 {
     size_t cnt[CAEREC_N_TENSORS];
     size_t nc1, nc2, vsz, wsz, usz, ecnt;
-    if (!caerec__mul(dm->C, dm->c1, &ecnt) || !caerec__mul(dm->n, dm->c1, &nc1) ||
-        !caerec__mul(nc1, dm->d, &vsz) || !caerec__mul(dm->n, dm->c2, &nc2) ||
-        !caerec__mul(nc2, dm->d, &wsz) || !caerec__mul(dm->c2, dm->K + 1, &usz))
+    if (!caerec__mul(dm->C, dm->c1, &ecnt) ||
+        !caerec__mul(dm->n, dm->c1, &nc1) || !caerec__mul(nc1, dm->d, &vsz) ||
+        !caerec__mul(dm->n, dm->c2, &nc2) || !caerec__mul(nc2, dm->d, &wsz) ||
+        !caerec__mul(dm->c2, dm->K + 1, &usz))
         return CAEREC_ETOOBIG;
     cnt[CAEREC_T_E] = ecnt;
     cnt[CAEREC_T_BE] = dm->c1;

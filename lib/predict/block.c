@@ -104,8 +104,7 @@ static void from_item_logits(caerec_uscores *s, const caerec_model *m,
             caerec__softmax(O + (i * nc + c) * KK, K, 1, s->dist + i * K);
 }
 
-void caerec__uscores_from_item_logits(caerec_uscores *s,
-                                      const caerec_model *m,
+void caerec__uscores_from_item_logits(caerec_uscores *s, const caerec_model *m,
                                       const double *offs, const float *O)
 {
     from_item_logits(s, m, offs, O, 1, 0, m->dims.K + 1);
@@ -174,7 +173,8 @@ int caerec__for_users_cap(const caerec_model *m, const uint32_t *users,
     uint32_t *order = order_slots(users, n, m->users.n);
     uint32_t *distinct = caerec__malloc_array(n, sizeof *distinct);
     double *offs = by_item ? caerec__malloc_array(n_items, sizeof *offs) : NULL;
-    int rc = order && distinct && (offs || !by_item) ? CAEREC_OK : CAEREC_ENOMEM;
+    int rc =
+        order && distinct && (offs || !by_item) ? CAEREC_OK : CAEREC_ENOMEM;
     if (!rc)
         rc = caerec__block_alloc(&b, m, cap ? cap : 1);
     if (!rc && (rc = caerec__uscores_alloc(&s, m, with_dist)))
@@ -228,7 +228,8 @@ int caerec__for_users_cap(const caerec_model *m, const uint32_t *users,
                 caerec__consumption_decode(m, &f, b.H, nb, 0, dm->n, b.O,
                                            m->cfg.threads);
             else
-                caerec__decode(m, b.H, nb, 0, dm->n, &b.ws, b.O, m->cfg.threads);
+                caerec__decode(m, b.H, nb, 0, dm->n, &b.ws, b.O,
+                               m->cfg.threads);
         }
         for (size_t i = 0; i < nb; i++) {
             uint32_t u = distinct[i];

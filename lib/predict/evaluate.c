@@ -46,9 +46,10 @@ CAEREC_API int caerec_evaluate_ratings(const caerec_model *model,
     CAEREC_CHECK_NULL(test);
     CAEREC_CHECK_NULL(out);
     if (out->struct_size < sizeof(size_t))
-        return caerec__fail(CAEREC_EINVAL, "%s: out->struct_size is %zu; use "
-                                           "CAEREC_RATING_METRICS_INIT", fn,
-                            out->struct_size);
+        return caerec__fail(CAEREC_EINVAL,
+                            "%s: out->struct_size is %zu; use "
+                            "CAEREC_RATING_METRICS_INIT",
+                            fn, out->struct_size);
     const caerec_dims *dm = &model->dims;
     const size_t K = dm->K, KK = K + 1, d = dm->d;
     if (K == 0)
@@ -61,17 +62,21 @@ CAEREC_API int caerec_evaluate_ratings(const caerec_model *model,
                             fn, test->n_levels, K);
     int rc = caerec__model_ready(model);
     if (rc)
-        return caerec__fail(rc, "%s: out of memory building the inference cache", fn);
+        return caerec__fail(
+            rc, "%s: out of memory building the inference cache", fn);
 
     const int by_item = model->cfg.orientation == CAEREC_ORIENT_ITEM;
     size_t n_cols = dm->n;
     size_t *umap = map_ids(&test->users, &model->users);
     size_t *imap = map_ids(&test->items, &model->items);
     size_t *start = caerec__calloc_array(n_cols + 1, sizeof *start);
-    uint32_t *cell_row = caerec__malloc_array(test->n_ratings + 1, sizeof *cell_row);
+    uint32_t *cell_row =
+        caerec__malloc_array(test->n_ratings + 1, sizeof *cell_row);
     int8_t *cell_level = caerec__malloc_array(test->n_ratings + 1, 1);
-    uint32_t *tmp_row = caerec__malloc_array(test->n_ratings + 1, sizeof *tmp_row);
-    uint32_t *tmp_col = caerec__malloc_array(test->n_ratings + 1, sizeof *tmp_col);
+    uint32_t *tmp_row =
+        caerec__malloc_array(test->n_ratings + 1, sizeof *tmp_row);
+    uint32_t *tmp_col =
+        caerec__malloc_array(test->n_ratings + 1, sizeof *tmp_col);
     caerec_infer_ws ws = {CELL_CHUNK, caerec__alloc_floats(dm->c1),
                           caerec__alloc_floats(CELL_CHUNK * dm->c2)};
     float *H = caerec__alloc_floats(CELL_CHUNK * d);
@@ -126,9 +131,11 @@ CAEREC_API int caerec_evaluate_ratings(const caerec_model *model,
     double sq = 0.0, ab = 0.0;
     for (size_t j = 0; j < n_cols; j++) {
         for (size_t a = start[j]; a < start[j + 1]; a += CELL_CHUNK) {
-            size_t B = start[j + 1] - a < CELL_CHUNK ? start[j + 1] - a : CELL_CHUNK;
+            size_t B =
+                start[j + 1] - a < CELL_CHUNK ? start[j + 1] - a : CELL_CHUNK;
             for (size_t b = 0; b < B; b++)
-                memcpy(H + b * d, model->cache.hidden + (size_t)cell_row[a + b] * d,
+                memcpy(H + b * d,
+                       model->cache.hidden + (size_t)cell_row[a + b] * d,
                        d * sizeof *H);
             caerec__decode(model, H, B, j, j + 1, &ws, O, 1);
             for (size_t b = 0; b < B; b++) {
@@ -170,7 +177,7 @@ done:
 typedef struct topk_ctx {
     const size_t *ks;
     size_t n_k, kmax;
-    const size_t *start;     /* per evaluated user: its relevant items */
+    const size_t *start; /* per evaluated user: its relevant items */
     const uint32_t *relevant;
     uint8_t *is_rel;         /* n_items scratch flags */
     uint8_t *hit;            /* kmax scratch */
@@ -235,8 +242,10 @@ CAEREC_API int caerec_evaluate_topk(const caerec_model *model,
         if (ks[q] == 0)
             return caerec__fail(CAEREC_EINVAL, "%s: ks[%zu] is 0", fn, q);
         if (out[q].struct_size < sizeof(size_t))
-            return caerec__fail(CAEREC_EINVAL, "%s: out[%zu].struct_size is %zu; "
-                                "use CAEREC_TOPK_METRICS_INIT", fn, q, out[q].struct_size);
+            return caerec__fail(CAEREC_EINVAL,
+                                "%s: out[%zu].struct_size is %zu; "
+                                "use CAEREC_TOPK_METRICS_INIT",
+                                fn, q, out[q].struct_size);
         if (ks[q] > kmax)
             kmax = ks[q];
     }
@@ -245,7 +254,8 @@ CAEREC_API int caerec_evaluate_topk(const caerec_model *model,
         kmax = n_items;
     int rc = caerec__model_ready(model);
     if (rc)
-        return caerec__fail(rc, "%s: out of memory building the inference cache", fn);
+        return caerec__fail(
+            rc, "%s: out of memory building the inference cache", fn);
 
     const caerec_csr *train = caerec__user_rows(model);
     size_t *umap = map_ids(&test->users, &model->users);
@@ -253,7 +263,8 @@ CAEREC_API int caerec_evaluate_topk(const caerec_model *model,
     size_t *count = caerec__calloc_array(n_users + 1, sizeof *count);
     uint32_t *cu = caerec__malloc_array(test->n_cells + 1, sizeof *cu);
     uint32_t *ci = caerec__malloc_array(test->n_cells + 1, sizeof *ci);
-    uint32_t *relevant = caerec__malloc_array(test->n_cells + 1, sizeof *relevant);
+    uint32_t *relevant =
+        caerec__malloc_array(test->n_cells + 1, sizeof *relevant);
     uint32_t *users = caerec__malloc_array(n_users + 1, sizeof *users);
     size_t *ustart = caerec__malloc_array(n_users + 1, sizeof *ustart);
     uint8_t *is_rel = caerec__calloc_array(n_items + 1, 1);
@@ -304,10 +315,15 @@ CAEREC_API int caerec_evaluate_topk(const caerec_model *model,
     }
     for (size_t q = 0; q < n_k; q++) {
         double inv = n_eval ? 1.0 / (double)n_eval : NAN;
-        caerec_topk_metrics res = {sizeof res, ks[q], sum[q * 4] * inv,
-                                   sum[q * 4 + 1] * inv, sum[q * 4 + 2] * inv,
-                                   sum[q * 4 + 3] * inv, n_eval};
-        size_t keep = out[q].struct_size < sizeof res ? out[q].struct_size : sizeof res;
+        caerec_topk_metrics res = {sizeof res,
+                                   ks[q],
+                                   sum[q * 4] * inv,
+                                   sum[q * 4 + 1] * inv,
+                                   sum[q * 4 + 2] * inv,
+                                   sum[q * 4 + 3] * inv,
+                                   n_eval};
+        size_t keep =
+            out[q].struct_size < sizeof res ? out[q].struct_size : sizeof res;
         memcpy((char *)&out[q] + sizeof(size_t), (char *)&res + sizeof(size_t),
                keep - sizeof(size_t));
     }

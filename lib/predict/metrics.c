@@ -8,8 +8,7 @@ double caerec__dcg_discount(size_t rank)
 }
 
 void caerec__rank_metrics(const uint8_t *hit, size_t n_ranked,
-                          size_t n_relevant, size_t k,
-                          caerec_rank_metrics *out)
+                          size_t n_relevant, size_t k, caerec_rank_metrics *out)
 {
     size_t upto = n_ranked < k ? n_ranked : k;
     size_t hits = 0;

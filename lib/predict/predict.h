@@ -21,12 +21,12 @@
 /* ---- One user's distributions over the model's n_items items ---- */
 typedef struct caerec_uscores {
     size_t n, K;
-    double *p;          /* n: P(i | u), sums to 1 */
-    float *dist;        /* n x K: P(k | u, i); NULL when not wanted or K == 0 */
-    uint8_t *seen;      /* n: 1 for the user's training (or history) items */
+    double *p;     /* n: P(i | u), sums to 1 */
+    float *dist;   /* n x K: P(k | u, i); NULL when not wanted or K == 0 */
+    uint8_t *seen; /* n: 1 for the user's training (or history) items */
     uint32_t *seen_list; /* the indices with seen = 1, to clear them fast */
     size_t n_seen;
-    double n_u;         /* N_u: number of the user's cells */
+    double n_u; /* N_u: number of the user's cells */
 } caerec_uscores;
 
 int caerec__uscores_alloc(caerec_uscores *s, const caerec_model *m,
@@ -39,10 +39,10 @@ void caerec__uscores_set_seen(caerec_uscores *s, const uint32_t *items,
 
 /* ---- Score formulas ---- */
 typedef struct caerec_score_ctx {
-    int score;              /* caerec_score */
+    int score; /* caerec_score */
     size_t K;
     const double *levels;
-    size_t like_from;       /* first level k with v_k >= tau (K if none) */
+    size_t like_from; /* first level k with v_k >= tau (K if none) */
 } caerec_score_ctx;
 
 /* Validates score for this model: CAEREC_EINVAL for an unknown score,
@@ -84,8 +84,7 @@ void caerec__score_user(const caerec_model *m, caerec_block *b, size_t u,
 void caerec__uscores_from_row_logits(caerec_uscores *s, const float *O);
 /* The same for an item-oriented model's one user column: O is m x (K + 1)
  * and offs[i] = log pi_i - lse_i (as returned by caerec__fold_in_item). */
-void caerec__uscores_from_item_logits(caerec_uscores *s,
-                                      const caerec_model *m,
+void caerec__uscores_from_item_logits(caerec_uscores *s, const caerec_model *m,
                                       const double *offs, const float *O);
 /* Only s.p, from the consumption logits x[j * stride], j < n. */
 void caerec__uscores_p_from(caerec_uscores *s, const float *x, size_t stride);
@@ -95,8 +94,7 @@ void caerec__uscores_p_from(caerec_uscores *s, const float *x, size_t stride);
  * blocks. Slots are visited in increasing user index, and for one user in
  * increasing slot order. threads as the model's configuration. The model
  * must be ready. 0 or CAEREC_ENOMEM (before any callback). */
-typedef void (*caerec_user_fn)(void *ctx, size_t slot,
-                               const caerec_uscores *s);
+typedef void (*caerec_user_fn)(void *ctx, size_t slot, const caerec_uscores *s);
 int caerec__for_users(const caerec_model *m, const uint32_t *users, size_t n,
                       int with_dist, caerec_user_fn fn, void *ctx);
 /* The same with a given block size (tests use small ones to cross block

@@ -38,9 +38,13 @@ int caerec__rec_plan(caerec_rec_plan *plan, const caerec_model *m,
     if (rc)
         return rc;
     if (o.n_allow && !o.allow)
-        return caerec__fail(CAEREC_EINVAL, "%s: opts->allow is NULL but n_allow is %zu", fn, o.n_allow);
+        return caerec__fail(CAEREC_EINVAL,
+                            "%s: opts->allow is NULL but n_allow is %zu", fn,
+                            o.n_allow);
     if (o.n_deny && !o.deny)
-        return caerec__fail(CAEREC_EINVAL, "%s: opts->deny is NULL but n_deny is %zu", fn, o.n_deny);
+        return caerec__fail(CAEREC_EINVAL,
+                            "%s: opts->deny is NULL but n_deny is %zu", fn,
+                            o.n_deny);
     plan->include_seen = o.include_seen != 0;
     if (!o.allow && !o.n_deny)
         return CAEREC_OK;
@@ -123,9 +127,12 @@ CAEREC_API int caerec_recommend_batch(const caerec_model *model,
         CAEREC_CHECK_NULL(out_items);
     size_t total;
     if (!caerec__mul(n_users, k, &total))
-        return caerec__fail(CAEREC_ETOOBIG, "%s: %zu users x k %zu overflows", fn, n_users, k);
+        return caerec__fail(CAEREC_ETOOBIG, "%s: %zu users x k %zu overflows",
+                            fn, n_users, k);
     if (n_users > UINT32_MAX)
-        return caerec__fail(CAEREC_ETOOBIG, "%s: %zu users in one call (at most %u)", fn, n_users, UINT32_MAX);
+        return caerec__fail(CAEREC_ETOOBIG,
+                            "%s: %zu users in one call (at most %u)", fn,
+                            n_users, UINT32_MAX);
     caerec_rec_plan plan;
     int rc = caerec__rec_plan(&plan, model, opts, fn);
     if (rc)
@@ -140,14 +147,16 @@ CAEREC_API int caerec_recommend_batch(const caerec_model *model,
     for (size_t i = 0; i < n_users; i++) {
         size_t u = caerec__idmap_find(&model->users, users[i]);
         if (u == SIZE_MAX) {
-            rc = caerec__fail(CAEREC_ENOTFOUND, "%s: unknown user id %lld (users[%zu])",
-                              fn, (long long)users[i], i);
+            rc = caerec__fail(CAEREC_ENOTFOUND,
+                              "%s: unknown user id %lld (users[%zu])", fn,
+                              (long long)users[i], i);
             goto done;
         }
         idx[i] = (uint32_t)u;
     }
     if ((rc = caerec__model_ready(model))) {
-        rc = caerec__fail(rc, "%s: out of memory building the inference cache", fn);
+        rc = caerec__fail(rc, "%s: out of memory building the inference cache",
+                          fn);
         goto done;
     }
     if (k == 0) {

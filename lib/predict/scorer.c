@@ -13,8 +13,8 @@
 
 struct caerec_scorer {
     const caerec_model *model;
-    caerec_block block;  /* one user */
-    caerec_uscores s;    /* with rating distributions */
+    caerec_block block; /* one user */
+    caerec_uscores s;   /* with rating distributions */
     int has_user;
 };
 
@@ -25,15 +25,17 @@ CAEREC_API int caerec_scorer_create(caerec_scorer **out,
     CAEREC_CHECK_NULL(model);
     caerec_scorer *sc = calloc(1, sizeof *sc);
     if (!sc)
-        return caerec__fail(CAEREC_ENOMEM, "caerec_scorer_create: out of memory");
+        return caerec__fail(CAEREC_ENOMEM,
+                            "caerec_scorer_create: out of memory");
     sc->model = model;
     int rc = caerec__block_alloc(&sc->block, model, 1);
     if (!rc && (rc = caerec__uscores_alloc(&sc->s, model, 1)))
         caerec__block_free(&sc->block);
     if (rc) {
         free(sc);
-        return caerec__fail(rc, "caerec_scorer_create: cannot allocate the "
-                                "workspace for %zu items",
+        return caerec__fail(rc,
+                            "caerec_scorer_create: cannot allocate the "
+                            "workspace for %zu items",
                             model->items.n);
     }
     *out = sc;
@@ -55,14 +57,16 @@ CAEREC_API int caerec_scorer_set_user(caerec_scorer *sc, int64_t user)
     const caerec_model *m = sc->model;
     size_t u = caerec__idmap_find(&m->users, user);
     if (u == SIZE_MAX)
-        return caerec__fail(CAEREC_ENOTFOUND,
-                            "caerec_scorer_set_user: unknown user id %lld (not "
-                            "in the training data; use caerec_scorer_set_history)",
-                            (long long)user);
+        return caerec__fail(
+            CAEREC_ENOTFOUND,
+            "caerec_scorer_set_user: unknown user id %lld (not "
+            "in the training data; use caerec_scorer_set_history)",
+            (long long)user);
     int rc = caerec__model_ready(m);
     if (rc)
-        return caerec__fail(rc, "caerec_scorer_set_user: out of memory building "
-                                "the inference cache");
+        return caerec__fail(rc,
+                            "caerec_scorer_set_user: out of memory building "
+                            "the inference cache");
     caerec__score_user(m, &sc->block, u, &sc->s, m->cfg.threads);
     sc->has_user = 1;
     return CAEREC_OK;
@@ -92,10 +96,11 @@ CAEREC_API int caerec_scorer_set_history(caerec_scorer *sc,
     const caerec_dims *dm = &m->dims;
     if (!caerec__same_scale(m->levels, dm->K, history->levels,
                             history->n_levels))
-        return caerec__fail(CAEREC_EINVAL,
-                            "%s: the history's rating scale (%zu levels) differs "
-                            "from the model's (%zu levels)",
-                            fn, history->n_levels, dm->K);
+        return caerec__fail(
+            CAEREC_EINVAL,
+            "%s: the history's rating scale (%zu levels) differs "
+            "from the model's (%zu levels)",
+            fn, history->n_levels, dm->K);
     /* History types map to the model's by name, so a history may declare
      * fewer types or list them in another order. */
     uint32_t type_map[CAEREC_MAX_TYPES];
@@ -112,12 +117,14 @@ CAEREC_API int caerec_scorer_set_history(caerec_scorer *sc,
     }
     size_t hu = caerec__idmap_find(&history->users, user);
     if (hu == SIZE_MAX)
-        return caerec__fail(CAEREC_ENOTFOUND,
-                            "%s: user id %lld has no interactions in the history",
-                            fn, (long long)user);
+        return caerec__fail(
+            CAEREC_ENOTFOUND,
+            "%s: user id %lld has no interactions in the history", fn,
+            (long long)user);
     int rc = caerec__model_ready(m);
     if (rc)
-        return caerec__fail(rc, "%s: out of memory building the inference cache", fn);
+        return caerec__fail(
+            rc, "%s: out of memory building the inference cache", fn);
 
     size_t n_cells = 0;
     for (size_t c = 0; c < history->n_cells; c++)
@@ -191,8 +198,10 @@ static int lookup(const caerec_scorer *sc, int64_t item, size_t *out_i,
                   const char *fn)
 {
     if (!sc->has_user)
-        return caerec__fail(CAEREC_ESTATE, "%s: no user set (call "
-                                           "caerec_scorer_set_user first)", fn);
+        return caerec__fail(CAEREC_ESTATE,
+                            "%s: no user set (call "
+                            "caerec_scorer_set_user first)",
+                            fn);
     size_t i = caerec__idmap_find(&sc->model->items, item);
     if (i == SIZE_MAX)
         return caerec__fail(CAEREC_ENOTFOUND, "%s: unknown item id %lld", fn,
@@ -218,8 +227,7 @@ CAEREC_API int caerec_scorer_get(const caerec_scorer *sc, int64_t item,
 }
 
 CAEREC_API int caerec_scorer_levels(const caerec_scorer *sc, int64_t item,
-                                    double *out, size_t capacity,
-                                    size_t *out_n)
+                                    double *out, size_t capacity, size_t *out_n)
 {
     CAEREC_CHECK_NULL(sc);
     if (capacity > 0)
@@ -315,10 +323,12 @@ CAEREC_API int caerec_predict(const caerec_model *model, int64_t user,
     if (rc)
         return rc;
     if (caerec__idmap_find(&model->items, item) == SIZE_MAX)
-        return caerec__fail(CAEREC_ENOTFOUND, "caerec_predict: unknown item id %lld",
+        return caerec__fail(CAEREC_ENOTFOUND,
+                            "caerec_predict: unknown item id %lld",
                             (long long)item);
     if (caerec__idmap_find(&model->users, user) == SIZE_MAX)
-        return caerec__fail(CAEREC_ENOTFOUND, "caerec_predict: unknown user id %lld",
+        return caerec__fail(CAEREC_ENOTFOUND,
+                            "caerec_predict: unknown user id %lld",
                             (long long)user);
     caerec_scorer *sc;
     if ((rc = caerec_scorer_create(&sc, model)))

@@ -134,24 +134,19 @@ double caerec__score_at(const caerec_uscores *s, const caerec_score_ctx *c,
     double p = s->p[i];
     const float *dist = s->dist ? s->dist + i * c->K : NULL;
     switch (c->score) {
-    case CAEREC_SCORE_SAMPLE:
-        return p;
-    case CAEREC_SCORE_CONSUME:
-        return consume(p, s->n_u);
+    case CAEREC_SCORE_SAMPLE: return p;
+    case CAEREC_SCORE_CONSUME: return consume(p, s->n_u);
     case CAEREC_SCORE_RATING: {
         double r = 0.0;
         for (size_t k = 0; k < c->K; k++)
             r += c->levels[k] * dist[k];
         return r;
     }
-    case CAEREC_SCORE_LIKE:
-        return like(dist, c);
-    case CAEREC_SCORE_JOINT:
-        return p * like(dist, c);
+    case CAEREC_SCORE_LIKE: return like(dist, c);
+    case CAEREC_SCORE_JOINT: return p * like(dist, c);
     case CAEREC_SCORE_DISCOVERY:
         return like(dist, c) * (1.0 - consume(p, s->n_u));
-    default:
-        return NAN;
+    default: return NAN;
     }
 }
 

@@ -6,7 +6,7 @@
 
 #define ADAM_BETA1 0.9f
 #define ADAM_BETA2 0.999f
-#define ADAM_EPS 1e-8f
+#define ADAM_EPS   1e-8f
 
 /* NaN when any value is NaN or Inf: x - x is 0 for finite x and NaN
  * otherwise, and NaN survives the sum. One vectorisable pass. */
@@ -62,7 +62,8 @@ static float max_abs(const float *x, size_t n)
 static int deferred_dW_finite(const caerec_model *m, const caerec_batch_ws *ws)
 {
     const size_t B = ws->last_rows, d = m->dims.d, nc2 = m->dims.n * m->dims.c2;
-    if (nonfinite_probe(ws->H, B * d) != 0.0f || nonfinite_probe(ws->G, B * nc2) != 0.0f)
+    if (nonfinite_probe(ws->H, B * d) != 0.0f ||
+        nonfinite_probe(ws->G, B * nc2) != 0.0f)
         return 0;
     double bound = (double)B * max_abs(ws->H, B * d) * max_abs(ws->G, B * nc2);
     return bound < 1e30;
@@ -71,13 +72,14 @@ static int deferred_dW_finite(const caerec_model *m, const caerec_batch_ws *ws)
 /* Adam on W with its gradient made block by block: dW[:, c0:c1] = H^T
  * G[:, c0:c1] (one GEMM per block), then the update of those columns.
  * Returns the sum of squares of W before the step. */
-static double adam_deferred_W(caerec_model *m, caerec_batch_ws *ws,
-                              size_t off, float lam, adam_consts k)
+static double adam_deferred_W(caerec_model *m, caerec_batch_ws *ws, size_t off,
+                              float lam, adam_consts k)
 {
     caerec_train_state *ts = m->train;
     const int threads = m->cfg.threads;
     const size_t d = m->dims.d, nc2 = m->dims.n * m->dims.c2, B = ws->last_rows;
-    float *W = m->params.data + off, *mW = ts->adam_m + off, *vW = ts->adam_v + off;
+    float *W = m->params.data + off, *mW = ts->adam_m + off,
+          *vW = ts->adam_v + off;
     double sq = 0.0;
     float row_sq[d ? d : 1];
     for (size_t c0 = 0; c0 < nc2; c0 += CAEREC_DW_BLOCK) {
@@ -87,8 +89,8 @@ static double adam_deferred_W(caerec_model *m, caerec_batch_ws *ws,
 #pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
         for (size_t h = 0; h < d; h++) {
             size_t at = h * nc2 + c0;
-            row_sq[h] = adam_chunk(W + at, mW + at, vW + at, ws->dW_block + h * w,
-                                   w, lam, k);
+            row_sq[h] = adam_chunk(W + at, mW + at, vW + at,
+                                   ws->dW_block + h * w, w, lam, k);
         }
         for (size_t h = 0; h < d; h++)
             sq += row_sq[h];
@@ -113,8 +115,8 @@ double caerec__adam_step(caerec_model *m, const float *grad,
 #pragma omp parallel for num_threads(threads) if (threads > 1 && n_chunks > 1) reduction(+ : probe) schedule(static)
         for (size_t c = 0; c < n_chunks; c++) {
             size_t i0 = c * ADAM_CHUNK;
-            probe += nonfinite_probe(grad + off + i0,
-                                     cnt - i0 < ADAM_CHUNK ? cnt - i0 : ADAM_CHUNK);
+            probe += nonfinite_probe(
+                grad + off + i0, cnt - i0 < ADAM_CHUNK ? cnt - i0 : ADAM_CHUNK);
         }
     }
     if (probe != 0.0f || (defer && !deferred_dW_finite(m, ws)))
@@ -134,10 +136,13 @@ double caerec__adam_step(caerec_model *m, const float *grad,
         }
         const size_t nc = (cnt + ADAM_CHUNK - 1) / ADAM_CHUNK;
         float partial[nc ? nc : 1];
-#pragma omp parallel for num_threads(threads) if (threads > 1 && nc > 1) schedule(static)
+#pragma omp parallel for num_threads(threads) if (threads > 1 && nc > 1)       \
+    schedule(static)
         for (size_t c = 0; c < nc; c++) {
             size_t i0 = off + c * ADAM_CHUNK;
-            size_t len = cnt - c * ADAM_CHUNK < ADAM_CHUNK ? cnt - c * ADAM_CHUNK : ADAM_CHUNK;
+            size_t len = cnt - c * ADAM_CHUNK < ADAM_CHUNK
+                             ? cnt - c * ADAM_CHUNK
+                             : ADAM_CHUNK;
             partial[c] = adam_chunk(m->params.data + i0, ts->adam_m + i0,
                                     ts->adam_v + i0, grad + i0, len, lam, k);
         }

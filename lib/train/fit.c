@@ -43,18 +43,21 @@ static int validate(caerec_model *m, const caerec_dataset *valid,
 static double watched(const caerec_model *m, const caerec_epoch_report *r)
 {
     switch (m->cfg.early_stop) {
-    case CAEREC_METRIC_RMSE: return isnan(r->valid_rmse) ? r->valid_loss : r->valid_rmse;
+    case CAEREC_METRIC_RMSE:
+        return isnan(r->valid_rmse) ? r->valid_loss : r->valid_rmse;
     case CAEREC_METRIC_NDCG: return -r->valid_ndcg;
     default: return r->valid_loss;
     }
 }
 
-static void copy_report(caerec_epoch_report *dst, const caerec_epoch_report *src)
+static void copy_report(caerec_epoch_report *dst,
+                        const caerec_epoch_report *src)
 {
     size_t n = dst->struct_size < sizeof *src ? dst->struct_size : sizeof *src;
     if (n > sizeof dst->struct_size)
         memcpy((char *)dst + sizeof dst->struct_size,
-               (const char *)src + sizeof src->struct_size, n - sizeof src->struct_size);
+               (const char *)src + sizeof src->struct_size,
+               n - sizeof src->struct_size);
 }
 
 CAEREC_API int caerec_model_fit(caerec_model *m, const caerec_dataset *valid,
@@ -63,10 +66,14 @@ CAEREC_API int caerec_model_fit(caerec_model *m, const caerec_dataset *valid,
 {
     CAEREC_CHECK_NULL(m);
     if (!m->train)
-        return caerec__fail(CAEREC_ESTATE,
-                            "caerec_model_fit: this model was loaded from a model file and has no optimizer state; train from a checkpoint instead");
+        return caerec__fail(
+            CAEREC_ESTATE,
+            "caerec_model_fit: this model was loaded from a model file and has "
+            "no optimizer state; train from a checkpoint instead");
     if (best && best->struct_size < sizeof(size_t))
-        return caerec__fail(CAEREC_EINVAL, "caerec_model_fit: best->struct_size is not set (use CAEREC_EPOCH_REPORT_INIT)");
+        return caerec__fail(CAEREC_EINVAL,
+                            "caerec_model_fit: best->struct_size is not set "
+                            "(use CAEREC_EPOCH_REPORT_INIT)");
     caerec_valid_set vs = {0};
     int rc;
     if (valid && (rc = caerec__valid_set_build(&vs, m, valid)))
@@ -74,7 +81,9 @@ CAEREC_API int caerec_model_fit(caerec_model *m, const caerec_dataset *valid,
     float *best_params = NULL;
     if (valid && !(best_params = caerec__alloc_floats(m->params.size))) {
         caerec__valid_set_free(&vs);
-        return caerec__fail(CAEREC_ENOMEM, "caerec_model_fit: out of memory for the best-epoch copy");
+        return caerec__fail(
+            CAEREC_ENOMEM,
+            "caerec_model_fit: out of memory for the best-epoch copy");
     }
     caerec_epoch_report best_r = CAEREC_EPOCH_REPORT_INIT;
     double best_score = INFINITY;
@@ -100,7 +109,8 @@ CAEREC_API int caerec_model_fit(caerec_model *m, const caerec_dataset *valid,
             since_best = 0;
             best_r = r;
             if (best_params)
-                memcpy(best_params, m->params.data, m->params.size * sizeof(float));
+                memcpy(best_params, m->params.data,
+                       m->params.size * sizeof(float));
         } else {
             since_best++;
         }

@@ -65,9 +65,11 @@ static int check_trainable(const caerec_model *m, const char *fn)
     if (!m)
         return caerec__fail(CAEREC_EINVAL, "%s: model is NULL", fn);
     if (!m->train)
-        return caerec__fail(CAEREC_ESTATE,
-                            "%s: this model was loaded from a model file and has no optimizer state; train from a checkpoint instead",
-                            fn);
+        return caerec__fail(
+            CAEREC_ESTATE,
+            "%s: this model was loaded from a model file and has no optimizer "
+            "state; train from a checkpoint instead",
+            fn);
     return CAEREC_OK;
 }
 
@@ -80,10 +82,13 @@ CAEREC_API int caerec_model_train_step(caerec_model *m, caerec_losses *out)
     size_t B = m->cfg.batch < m->dims.m ? m->cfg.batch : m->dims.m;
     if (!ts->ws) {
         if ((rc = caerec__batch_ws_for(m, &m->rows, B, &ts->ws)))
-            return caerec__fail(rc, "%s: cannot allocate the training workspace", __func__);
+            return caerec__fail(
+                rc, "%s: cannot allocate the training workspace", __func__);
         ts->ws->dW_block = caerec__alloc_floats(m->dims.d * CAEREC_DW_BLOCK);
         if (!ts->ws->dW_block)
-            return caerec__fail(CAEREC_ENOMEM, "%s: cannot allocate the training workspace", __func__);
+            return caerec__fail(CAEREC_ENOMEM,
+                                "%s: cannot allocate the training workspace",
+                                __func__);
         ts->ws->defer_dW = 1;
     }
     if (!ts->order_valid) {
@@ -105,11 +110,14 @@ CAEREC_API int caerec_model_train_step(caerec_model *m, caerec_losses *out)
                       m->cfg.threads);
     caerec__infer_cache_invalidate(m);
     double t0 = caerec__now();
-    double l2 = isfinite(loss.total) ? caerec__adam_step(m, ts->grad, ts->ws) : NAN;
+    double l2 =
+        isfinite(loss.total) ? caerec__adam_step(m, ts->grad, ts->ws) : NAN;
     ts->ws->phase_seconds[CAEREC_PHASE_OPTIMIZER] += caerec__now() - t0;
     if (!isfinite(l2))
         return caerec__fail(CAEREC_ENUMERIC,
-                            "training diverged at epoch %u, step %llu: %s is not finite (loss %g); the step was not applied, try a smaller learning rate (option lr = %g)",
+                            "training diverged at epoch %u, step %llu: %s is "
+                            "not finite (loss %g); the step was not applied, "
+                            "try a smaller learning rate (option lr = %g)",
                             ts->epoch + 1, (unsigned long long)ts->step + 1,
                             isfinite(loss.total) ? "the gradient" : "the loss",
                             loss.total, m->cfg.lr);

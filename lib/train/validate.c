@@ -18,10 +18,12 @@ int caerec__valid_set_build(caerec_valid_set *out, const caerec_model *m,
                             const caerec_dataset *valid)
 {
     memset(out, 0, sizeof *out);
-    if (!caerec__same_scale(m->levels, m->dims.K, valid->levels, valid->n_levels) ||
+    if (!caerec__same_scale(m->levels, m->dims.K, valid->levels,
+                            valid->n_levels) ||
         valid->n_types != m->dims.T)
         return caerec__fail(CAEREC_EINVAL,
-                            "validation dataset: its rating scale or interaction types differ from the model's");
+                            "validation dataset: its rating scale or "
+                            "interaction types differ from the model's");
     const int by_item = m->cfg.orientation == CAEREC_ORIENT_ITEM;
     const size_t nr = m->dims.m, nc = valid->n_cells;
     caerec_csr *t = &out->targets;
@@ -34,8 +36,10 @@ int caerec__valid_set_build(caerec_valid_set *out, const caerec_model *m,
         goto nomem;
     size_t kept = 0;
     for (size_t c = 0; c < nc; c++) {
-        size_t u = caerec__idmap_find(&m->users, valid->users.ids[valid->cell_user[c]]);
-        size_t i = caerec__idmap_find(&m->items, valid->items.ids[valid->cell_item[c]]);
+        size_t u = caerec__idmap_find(&m->users,
+                                      valid->users.ids[valid->cell_user[c]]);
+        size_t i = caerec__idmap_find(&m->items,
+                                      valid->items.ids[valid->cell_item[c]]);
         if (u == SIZE_MAX || i == SIZE_MAX) {
             row_of[c] = UINT32_MAX;
             continue;
@@ -69,10 +73,17 @@ int caerec__valid_set_build(caerec_valid_set *out, const caerec_model *m,
     /* Columns increase within a row (the loss merges over them). */
     for (size_t r = 0; r < nr; r++)
         for (size_t a = t->ptr[r] + 1; a < t->ptr[r + 1]; a++)
-            for (size_t b = a; b > t->ptr[r] && t->col[b - 1] > t->col[b]; b--) {
-                uint32_t cc = t->col[b]; t->col[b] = t->col[b - 1]; t->col[b - 1] = cc;
-                int8_t lv = t->level[b]; t->level[b] = t->level[b - 1]; t->level[b - 1] = lv;
-                uint32_t ty = t->types[b]; t->types[b] = t->types[b - 1]; t->types[b - 1] = ty;
+            for (size_t b = a; b > t->ptr[r] && t->col[b - 1] > t->col[b];
+                 b--) {
+                uint32_t cc = t->col[b];
+                t->col[b] = t->col[b - 1];
+                t->col[b - 1] = cc;
+                int8_t lv = t->level[b];
+                t->level[b] = t->level[b - 1];
+                t->level[b - 1] = lv;
+                uint32_t ty = t->types[b];
+                t->types[b] = t->types[b - 1];
+                t->types[b - 1] = ty;
             }
     free(row_of);
     free(col_of);
@@ -140,7 +151,8 @@ static int valid_loss_fused(const caerec_model *m, const caerec_valid_set *vs,
                 for (size_t k = 0; k < K; k++)
                     rhat += m->levels[k] * probs[k];
                 double err = rhat - m->levels[tg.level[i]];
-                loss += -beta * ((double)t[tg.level[i]] - lse_t) + gamma * err * err;
+                loss += -beta * ((double)t[tg.level[i]] - lse_t) +
+                        gamma * err * err;
             }
             total += loss;
             rows_used++;

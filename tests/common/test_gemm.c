@@ -105,10 +105,18 @@ static void run_case(struct shape s, bool ta, bool tb, size_t pad, float alpha,
 }
 
 static const struct shape shapes[] = {
-    {1, 1, 1}, {3, 5, 7}, {17, 13, 29}, {33, 1, 65}, {1, 40, 3}, {64, 48, 16},
+    {1, 1, 1},
+    {3, 5, 7},
+    {17, 13, 29},
+    {33, 1, 65},
+    {1, 40, 3},
+    {64, 48, 16},
     /* the 1x1 convolutions' shapes, on the wrapper's own paths: long rows
      * with tiny N and K, and a tiny result summed over a long K */
-    {9000, 6, 8}, {9000, 8, 6}, {8, 6, 9000}, {33, 33, 33},
+    {9000, 6, 8},
+    {9000, 8, 6},
+    {8, 6, 9000},
+    {33, 33, 33},
 };
 #define N_SHAPES (sizeof shapes / sizeof shapes[0])
 

@@ -63,8 +63,7 @@ static inline void assert_same_dataset(const caerec_dataset *a,
     assert_int_equal(caerec_dataset_n_users(a), caerec_dataset_n_users(b));
     assert_int_equal(caerec_dataset_n_items(a), caerec_dataset_n_items(b));
     assert_int_equal(caerec_dataset_n_cells(a), caerec_dataset_n_cells(b));
-    assert_int_equal(caerec_dataset_n_ratings(a),
-                     caerec_dataset_n_ratings(b));
+    assert_int_equal(caerec_dataset_n_ratings(a), caerec_dataset_n_ratings(b));
     assert_int_equal(caerec_dataset_n_levels(a), caerec_dataset_n_levels(b));
     assert_int_equal(caerec_dataset_n_types(a), caerec_dataset_n_types(b));
     for (uint32_t t = 0; t < caerec_dataset_n_types(a); t++) {

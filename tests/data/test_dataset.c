@@ -87,12 +87,12 @@ static void test_create_errors(void **state)
     assert_non_null(strstr(caerec_last_error(), "finite"));
     assert_int_equal(caerec_dataset_create(&ds, close2, 2, NULL, 0),
                      CAEREC_EINVAL);
-    assert_int_equal(caerec_dataset_create(&ds, many, CAEREC_MAX_LEVELS + 1,
-                                           NULL, 0),
-                     CAEREC_EINVAL);
-    assert_int_equal(caerec_dataset_create(&ds, NULL, 0, names,
-                                           CAEREC_MAX_TYPES + 1),
-                     CAEREC_EINVAL);
+    assert_int_equal(
+        caerec_dataset_create(&ds, many, CAEREC_MAX_LEVELS + 1, NULL, 0),
+        CAEREC_EINVAL);
+    assert_int_equal(
+        caerec_dataset_create(&ds, NULL, 0, names, CAEREC_MAX_TYPES + 1),
+        CAEREC_EINVAL);
     assert_int_equal(caerec_dataset_create(&ds, NULL, 0, dup, 2),
                      CAEREC_EINVAL);
     assert_non_null(strstr(caerec_last_error(), "duplicate"));
@@ -109,8 +109,8 @@ static void test_create_errors(void **state)
     /* out untouched on failure */
     assert_ptr_equal(ds, (caerec_dataset *)0x1);
     /* the limits themselves are fine */
-    assert_int_equal(caerec_dataset_create(&ds, many, CAEREC_MAX_LEVELS,
-                                           names, CAEREC_MAX_TYPES),
+    assert_int_equal(caerec_dataset_create(&ds, many, CAEREC_MAX_LEVELS, names,
+                                           CAEREC_MAX_TYPES),
                      0);
     assert_int_equal(caerec_dataset_add_interaction(ds, 1, 1, 31), 0);
     assert_int_equal(caerec_dataset_n_typed(ds, 31), 1);
@@ -163,18 +163,14 @@ static void test_add_and_merge(void **state)
     assert_int_equal(caerec_dataset_item_id(ds, 0, &id), 0);
     assert_true(id == 100);
     /* lookup errors */
-    assert_int_equal(caerec_dataset_user_index(ds, 11, &idx),
-                     CAEREC_ENOTFOUND);
+    assert_int_equal(caerec_dataset_user_index(ds, 11, &idx), CAEREC_ENOTFOUND);
     assert_non_null(strstr(caerec_last_error(), "11"));
-    assert_int_equal(caerec_dataset_item_index(ds, 5, &idx),
-                     CAEREC_ENOTFOUND);
+    assert_int_equal(caerec_dataset_item_index(ds, 5, &idx), CAEREC_ENOTFOUND);
     assert_int_equal(caerec_dataset_user_id(ds, 3, &id), CAEREC_ENOTFOUND);
     assert_int_equal(caerec_dataset_item_id(ds, 2, &id), CAEREC_ENOTFOUND);
-    assert_int_equal(caerec_dataset_user_index(NULL, 10, &idx),
-                     CAEREC_EINVAL);
+    assert_int_equal(caerec_dataset_user_index(NULL, 10, &idx), CAEREC_EINVAL);
     assert_int_equal(caerec_dataset_user_index(ds, 10, NULL), CAEREC_EINVAL);
-    assert_int_equal(caerec_dataset_item_index(NULL, 10, &idx),
-                     CAEREC_EINVAL);
+    assert_int_equal(caerec_dataset_item_index(NULL, 10, &idx), CAEREC_EINVAL);
     assert_int_equal(caerec_dataset_item_index(ds, 10, NULL), CAEREC_EINVAL);
     assert_int_equal(caerec_dataset_user_id(NULL, 0, &id), CAEREC_EINVAL);
     assert_int_equal(caerec_dataset_user_id(ds, 0, NULL), CAEREC_EINVAL);
@@ -298,13 +294,11 @@ static void test_bulk_all_or_nothing(void **state)
         t[e] = e % 2;
     }
     v[N - 1] = 2.5;
-    assert_int_equal(caerec_dataset_add_ratings(ds, u, i, v, N),
-                     CAEREC_ERANGE);
+    assert_int_equal(caerec_dataset_add_ratings(ds, u, i, v, N), CAEREC_ERANGE);
     assert_non_null(strstr(caerec_last_error(), "999"));
     assert_same_dataset(ds, before);
     v[N - 1] = NAN;
-    assert_int_equal(caerec_dataset_add_ratings(ds, u, i, v, N),
-                     CAEREC_ERANGE);
+    assert_int_equal(caerec_dataset_add_ratings(ds, u, i, v, N), CAEREC_ERANGE);
     assert_same_dataset(ds, before);
     t[N / 2] = 2;
     assert_int_equal(caerec_dataset_add_interactions(ds, u, i, t, N),
@@ -356,12 +350,10 @@ static void test_clone(void **state)
     assert_same_dataset(ds, c);
     caerec_dataset_free(c);
     for (int e = 0; e < 300; e++) {
-        assert_int_equal(caerec_dataset_add_rating(ds, e % 17, e % 23,
-                                                   1 + e % 5),
-                         0);
-        assert_int_equal(caerec_dataset_add_interaction(ds, e % 13, e % 29,
-                                                        e % 2),
-                         0);
+        assert_int_equal(
+            caerec_dataset_add_rating(ds, e % 17, e % 23, 1 + e % 5), 0);
+        assert_int_equal(
+            caerec_dataset_add_interaction(ds, e % 13, e % 29, e % 2), 0);
     }
     assert_int_equal(caerec_dataset_clone(&c, ds), 0);
     assert_same_dataset(ds, c);
@@ -463,8 +455,7 @@ static void test_csr(void **state)
     for (int e = 0; e < 500; e++) {
         int64_t u = (e * 7) % 31, i = (e * 37) % 53 + 1000;
         if (e % 3)
-            assert_int_equal(caerec_dataset_add_rating(ds, u, i, 1 + e % 5),
-                             0);
+            assert_int_equal(caerec_dataset_add_rating(ds, u, i, 1 + e % 5), 0);
         else
             assert_int_equal(caerec_dataset_add_interaction(ds, u, i, e % 2),
                              0);
@@ -503,9 +494,9 @@ static void test_growth(void **state)
     caerec_dataset *ds = make();
     for (int64_t u = 0; u < 200; u++)
         for (int64_t i = 0; i < 100; i++)
-            assert_int_equal(caerec_dataset_add_rating(ds, u, i * 1000003,
-                                                       1 + (u + i) % 5),
-                             0);
+            assert_int_equal(
+                caerec_dataset_add_rating(ds, u, i * 1000003, 1 + (u + i) % 5),
+                0);
     assert_int_equal(caerec_dataset_n_cells(ds), 20000);
     for (int64_t u = 0; u < 200; u += 7)
         for (int64_t i = 0; i < 100; i += 3) {

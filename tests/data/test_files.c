@@ -74,9 +74,8 @@ static void test_udata(void **state)
     assert_rating(ds, 196, 377, 4);
     caerec_dataset_free(ds);
     /* explicit TSV, space separated, runs of blanks */
-    assert_int_equal(load_text(&ds, "1  2 \t 4\n  3 4 5 77 extra\n",
-                               CAEREC_FORMAT_TSV),
-                     0);
+    assert_int_equal(
+        load_text(&ds, "1  2 \t 4\n  3 4 5 77 extra\n", CAEREC_FORMAT_TSV), 0);
     assert_rating(ds, 1, 2, 3);
     assert_rating(ds, 3, 4, 4);
     caerec_dataset_free(ds);
@@ -119,9 +118,8 @@ static void test_csv_header_crlf_bom(void **state)
     assert_types(ds, 2, 10, 2);
     caerec_dataset_free(ds);
     /* header detection works for each format */
-    assert_int_equal(load_text(&ds, "user\titem\trating\n5\t6\t1\n",
-                               CAEREC_FORMAT_AUTO),
-                     0);
+    assert_int_equal(
+        load_text(&ds, "user\titem\trating\n5\t6\t1\n", CAEREC_FORMAT_AUTO), 0);
     assert_rating(ds, 5, 6, 0);
     caerec_dataset_free(ds);
     assert_int_equal(load_text(&ds, "u::i::r\n5::6::1\n", CAEREC_FORMAT_DAT),
@@ -129,9 +127,9 @@ static void test_csv_header_crlf_bom(void **state)
     assert_rating(ds, 5, 6, 0);
     caerec_dataset_free(ds);
     /* only the first line may be a header */
-    assert_int_equal(load_text(&ds, "1,2,3\nuser,item,rating\n",
-                               CAEREC_FORMAT_AUTO),
-                     CAEREC_EPARSE);
+    assert_int_equal(
+        load_text(&ds, "1,2,3\nuser,item,rating\n", CAEREC_FORMAT_AUTO),
+        CAEREC_EPARSE);
     assert_message(":2:", "user");
     caerec_dataset_free(ds);
 }
@@ -161,8 +159,7 @@ static void test_typed_and_two_column(void **state)
     /* loading appends to existing data, merging into existing cells */
     ds = make();
     assert_int_equal(caerec_dataset_add_rating(ds, 3, 4, 5), 0);
-    assert_int_equal(caerec_dataset_load_file(ds,
-                                              tmp_write_str("a.csv", text),
+    assert_int_equal(caerec_dataset_load_file(ds, tmp_write_str("a.csv", text),
                                               CAEREC_FORMAT_AUTO),
                      0);
     assert_rating(ds, 3, 4, 4);
@@ -249,16 +246,17 @@ static void test_line_errors(void **state)
                      CAEREC_EPARSE);
     caerec_dataset_free(ds);
     /* id overflow; the extremes themselves load */
-    assert_int_equal(load_text(&ds, "9223372036854775808,1,3\n",
-                               CAEREC_FORMAT_AUTO),
-                     CAEREC_ERANGE);
+    assert_int_equal(
+        load_text(&ds, "9223372036854775808,1,3\n", CAEREC_FORMAT_AUTO),
+        CAEREC_ERANGE);
     assert_message(":1:", "9223372036854775808");
     caerec_dataset_free(ds);
-    assert_int_equal(load_text(&ds, "1,-9223372036854775809,3\n",
-                               CAEREC_FORMAT_AUTO),
-                     CAEREC_ERANGE);
+    assert_int_equal(
+        load_text(&ds, "1,-9223372036854775809,3\n", CAEREC_FORMAT_AUTO),
+        CAEREC_ERANGE);
     caerec_dataset_free(ds);
-    assert_int_equal(load_text(&ds, "1,2,3\n1,"
+    assert_int_equal(load_text(&ds,
+                               "1,2,3\n1,"
                                "99999999999999999999999999999999999999999999"
                                "99999999999999999999,3\n",
                                CAEREC_FORMAT_AUTO),
@@ -302,19 +300,17 @@ static void test_empty_and_io(void **state)
     ds = make();
     char missing[600];
     snprintf(missing, sizeof missing, "%s/does-not-exist.csv", tmp_dir);
-    assert_int_equal(caerec_dataset_load_file(ds, missing,
-                                              CAEREC_FORMAT_AUTO),
+    assert_int_equal(caerec_dataset_load_file(ds, missing, CAEREC_FORMAT_AUTO),
                      CAEREC_EIO);
     assert_non_null(strstr(caerec_last_error(), missing));
     assert_non_null(strstr(caerec_last_error(), strerror(ENOENT)));
     caerec_dataset *out = (caerec_dataset *)0x1;
-    assert_int_equal(caerec_dataset_read_file(&out, missing,
-                                              CAEREC_FORMAT_AUTO),
-                     CAEREC_EIO);
+    assert_int_equal(
+        caerec_dataset_read_file(&out, missing, CAEREC_FORMAT_AUTO),
+        CAEREC_EIO);
     assert_ptr_equal(out, (caerec_dataset *)0x1);
     /* a directory cannot be read */
-    assert_int_equal(caerec_dataset_load_file(ds, tmp_dir,
-                                              CAEREC_FORMAT_AUTO),
+    assert_int_equal(caerec_dataset_load_file(ds, tmp_dir, CAEREC_FORMAT_AUTO),
                      CAEREC_EIO);
     assert_non_null(strstr(caerec_last_error(), strerror(EISDIR)));
     /* argument errors */
@@ -349,9 +345,8 @@ static void test_load_all_or_nothing(void **state)
     size_t cap = 1 << 20, len = 0;
     char *text = malloc(cap);
     for (int e = 0; e < 20000; e++)
-        len += (size_t)snprintf(text + len, cap - len, "%d,%d,%d\n",
-                                e % 300, e % 211 + (e % 7 == 0 ? 0 : 1000),
-                                1 + e % 5);
+        len += (size_t)snprintf(text + len, cap - len, "%d,%d,%d\n", e % 300,
+                                e % 211 + (e % 7 == 0 ? 0 : 1000), 1 + e % 5);
     const char *bad[] = {"5,5,6\n", "5,5,like\n", "5,x,1\n", "5\n",
                          "5,99999999999999999999,1\n"};
     int codes[] = {CAEREC_ERANGE, CAEREC_ENOTFOUND, CAEREC_EPARSE,
@@ -485,8 +480,8 @@ static void test_read_file_limits(void **state)
     char text[4096];
     size_t len = 0;
     for (int v = 0; v < CAEREC_MAX_LEVELS; v++)
-        len += (size_t)snprintf(text + len, sizeof text - len, "1,%d,%d\n",
-                                v, v);
+        len +=
+            (size_t)snprintf(text + len, sizeof text - len, "1,%d,%d\n", v, v);
     const char *p = tmp_write("levels.csv", text, len);
     caerec_dataset *ok = NULL;
     assert_int_equal(caerec_dataset_read_file(&ok, p, CAEREC_FORMAT_AUTO), 0);
@@ -501,8 +496,8 @@ static void test_read_file_limits(void **state)
 
     len = 0;
     for (int t = 0; t <= CAEREC_MAX_TYPES; t++)
-        len += (size_t)snprintf(text + len, sizeof text - len, "1,%d,t%d\n",
-                                t, t);
+        len +=
+            (size_t)snprintf(text + len, sizeof text - len, "1,%d,t%d\n", t, t);
     p = tmp_write("types.csv", text, len);
     assert_int_equal(caerec_dataset_read_file(&ds, p, CAEREC_FORMAT_AUTO),
                      CAEREC_ERANGE);
@@ -529,15 +524,15 @@ static void test_buffers(void **state)
                                                  CAEREC_FORMAT_AUTO, "<mem>"),
                      0);
     assert_rating(ds, 1, 2, 4);
-    assert_int_equal(caerec__dataset_load_buffer(ds, text, 0,
-                                                 CAEREC_FORMAT_AUTO, "<mem>"),
-                     CAEREC_EEMPTY);
+    assert_int_equal(
+        caerec__dataset_load_buffer(ds, text, 0, CAEREC_FORMAT_AUTO, "<mem>"),
+        CAEREC_EEMPTY);
     assert_non_null(strstr(caerec_last_error(), "<mem>"));
     caerec_dataset *r = NULL;
     /* "1\t2\t": the trailing blank is trimmed, a two-column line */
-    assert_int_equal(caerec__dataset_read_buffer(&r, text, 4,
-                                                 CAEREC_FORMAT_AUTO, "<mem>"),
-                     0);
+    assert_int_equal(
+        caerec__dataset_read_buffer(&r, text, 4, CAEREC_FORMAT_AUTO, "<mem>"),
+        0);
     assert_int_equal(caerec_dataset_n_types(r), 1);
     assert_int_equal(caerec_dataset_n_typed(r, 0), 1);
     caerec_dataset_free(r);

@@ -17,13 +17,11 @@ static caerec_dataset *make(int n_users)
         for (int k = 0; k < u; k++) {
             int64_t item = (u * 31 + k * 17) % 97;
             if (k % 3 != 1)
-                assert_int_equal(caerec_dataset_add_rating(ds, u, item,
-                                                           1 + (u + k) % 5),
-                                 0);
+                assert_int_equal(
+                    caerec_dataset_add_rating(ds, u, item, 1 + (u + k) % 5), 0);
             if (k % 3 != 0)
-                assert_int_equal(caerec_dataset_add_interaction(ds, u, item,
-                                                                k % 2),
-                                 0);
+                assert_int_equal(
+                    caerec_dataset_add_interaction(ds, u, item, k % 2), 0);
         }
     return ds;
 }
@@ -60,7 +58,8 @@ static void check_split(const caerec_dataset *ds, const caerec_dataset *tr,
         assert_int_equal(in_tr ? l1 : l2, ds->cell_level[c]);
         assert_int_equal(in_tr ? t1 : t2, ds->cell_types[c]);
     }
-    assert_int_equal(caerec_dataset_n_ratings(tr) + caerec_dataset_n_ratings(te),
+    assert_int_equal(caerec_dataset_n_ratings(tr) +
+                         caerec_dataset_n_ratings(te),
                      caerec_dataset_n_ratings(ds));
     for (uint32_t t = 0; t < 2; t++)
         assert_int_equal(caerec_dataset_n_typed(tr, t) +

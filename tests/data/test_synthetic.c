@@ -72,32 +72,44 @@ static void test_errors(void **state)
     caerec_dataset *ds = (caerec_dataset *)0x1;
     assert_int_equal(caerec_dataset_synthetic(NULL, NULL), CAEREC_EINVAL);
     caerec_synthetic_options d = CAEREC_SYNTHETIC_OPTIONS_INIT, o;
-    o = d; o.n_users = 0;
+    o = d;
+    o.n_users = 0;
     assert_int_equal(caerec_dataset_synthetic(&ds, &o), CAEREC_EINVAL);
     assert_non_null(strstr(caerec_last_error(), "n_users"));
-    o = d; o.n_items = 0;
+    o = d;
+    o.n_items = 0;
     assert_int_equal(caerec_dataset_synthetic(&ds, &o), CAEREC_EINVAL);
-    o = d; o.n_groups = 0;
+    o = d;
+    o.n_groups = 0;
     assert_int_equal(caerec_dataset_synthetic(&ds, &o), CAEREC_EINVAL);
-    o = d; o.n_groups = 501;
+    o = d;
+    o.n_groups = 501;
     assert_int_equal(caerec_dataset_synthetic(&ds, &o), CAEREC_EINVAL);
-    o = d; o.affinity = 0.5;
+    o = d;
+    o.affinity = 0.5;
     assert_int_equal(caerec_dataset_synthetic(&ds, &o), CAEREC_EINVAL);
     assert_non_null(strstr(caerec_last_error(), "affinity"));
-    o = d; o.affinity = NAN;
+    o = d;
+    o.affinity = NAN;
     assert_int_equal(caerec_dataset_synthetic(&ds, &o), CAEREC_EINVAL);
-    o = d; o.affinity = INFINITY;
+    o = d;
+    o.affinity = INFINITY;
     assert_int_equal(caerec_dataset_synthetic(&ds, &o), CAEREC_EINVAL);
-    o = d; o.n_levels = 65;
+    o = d;
+    o.n_levels = 65;
     assert_int_equal(caerec_dataset_synthetic(&ds, &o), CAEREC_EINVAL);
-    o = d; o.mean_per_user = 501;
+    o = d;
+    o.mean_per_user = 501;
     assert_int_equal(caerec_dataset_synthetic(&ds, &o), CAEREC_EINVAL);
     assert_non_null(strstr(caerec_last_error(), "mean_per_user"));
-    o = d; o.mean_per_user = 0.5;
+    o = d;
+    o.mean_per_user = 0.5;
     assert_int_equal(caerec_dataset_synthetic(&ds, &o), CAEREC_EINVAL);
-    o = d; o.mean_per_user = NAN;
+    o = d;
+    o.mean_per_user = NAN;
     assert_int_equal(caerec_dataset_synthetic(&ds, &o), CAEREC_EINVAL);
-    o = d; o.struct_size = 0;
+    o = d;
+    o.struct_size = 0;
     assert_int_equal(caerec_dataset_synthetic(&ds, &o), CAEREC_EINVAL);
     assert_ptr_equal(ds, (caerec_dataset *)0x1);
 }
@@ -243,7 +255,7 @@ static void test_planted_structure(void **state)
         }
         emp[g * ni + j] += 1;
         per_user[u]++;
-        int kind = t.item_group[j] == g ? 0
+        int kind = t.item_group[j] == g                                   ? 0
                    : t.item_group[j] == caerec__synthetic_disliked(&t, u) ? 2
                                                                           : 1;
         own_n += kind == 0;

@@ -34,9 +34,9 @@ static inline caerec_dataset *hard_dataset(size_t n_levels)
     static const double levels[] = {1, 2, 3, 4, 5};
     static const char *const names[] = {"view", "click"};
     caerec_dataset *ds;
-    hard_check(caerec_dataset_create(&ds, levels, n_levels, names,
-                                     n_levels ? 2 : 1),
-               "caerec_dataset_create");
+    hard_check(
+        caerec_dataset_create(&ds, levels, n_levels, names, n_levels ? 2 : 1),
+        "caerec_dataset_create");
     for (size_t u = 0; u < HARD_USERS; u++) {
         for (size_t j = 0; j < HARD_ITEMS; j++) {
             if ((3 * u + j) % 4 == 0)
@@ -44,8 +44,8 @@ static inline caerec_dataset *hard_dataset(size_t n_levels)
             int64_t user = hard_user(u), item = hard_item(j);
             int rated = n_levels && (u + j) % 3 != 0;
             if (rated)
-                hard_check(caerec_dataset_add_rating(
-                               ds, user, item, (double)(1 + (u + j) % 5)),
+                hard_check(caerec_dataset_add_rating(ds, user, item,
+                                                     (double)(1 + (u + j) % 5)),
                            "caerec_dataset_add_rating");
             if (!rated || (u + j) % 2 == 0)
                 hard_check(caerec_dataset_add_interaction(ds, user, item, 0),

@@ -41,9 +41,9 @@
 
 #include <cmocka.h>
 
-#define UNUSED __attribute__((unused))
+#define UNUSED    __attribute__((unused))
 #define N_OPTIONS 22 /* CAEREC_OPT_MAX_MEMORY + 1 */
-#define MARKER "hardening: marker message planted before the call"
+#define MARKER    "hardening: marker message planted before the call"
 
 /* ------------------------------------------------------------------ */
 /* Fixture                                                             */
@@ -51,35 +51,35 @@
 
 typedef struct fx {
     char dir[64];
-    caerec_config *cfg;       /* user orientation, small */
-    caerec_config *cfg_item;  /* the same, item orientation */
-    caerec_config *cfg_huge;  /* hidden 65536, c1 = c2 = 1024 */
-    caerec_config *cfg_tight; /* cfg_huge with max-memory one byte below
-                                 the training estimate on ds */
-    caerec_config *cfg_1000;  /* cfg with max-memory 1000 bytes */
+    caerec_config *cfg;          /* user orientation, small */
+    caerec_config *cfg_item;     /* the same, item orientation */
+    caerec_config *cfg_huge;     /* hidden 65536, c1 = c2 = 1024 */
+    caerec_config *cfg_tight;    /* cfg_huge with max-memory one byte below
+                                    the training estimate on ds */
+    caerec_config *cfg_1000;     /* cfg with max-memory 1000 bytes */
     caerec_dataset *ds;          /* scale 1..5, types view, click */
     caerec_dataset *ds_implicit; /* no scale, type view */
     caerec_dataset *ds_empty;    /* scale 1..5, no cells */
     caerec_dataset *ds_scale10;  /* scale 1..10, no types, one cell */
     caerec_dataset *history;     /* scale 1..5, type click; user 999 */
     caerec_dataset *history_bad; /* scale 1..5, type purchase; user 999 */
-    caerec_model *model;      /* trainable, user orientation, one step */
-    caerec_model *item_model; /* trainable, item orientation */
-    caerec_model *loaded;     /* model through a buffer: no train state */
-    caerec_model *k0;         /* ds_implicit: no rating scale */
-    caerec_scorer *fresh;     /* on model, no user set */
-    caerec_scorer *sc;        /* on model, user 100 set */
-    caerec_scorer *item_sc;   /* on item_model, user 100 set (fold-in of an
-                                 item-oriented model fits a decoder column) */
-    caerec_scorer *k0_sc;     /* on k0, user 100 set */
+    caerec_model *model;         /* trainable, user orientation, one step */
+    caerec_model *item_model;    /* trainable, item orientation */
+    caerec_model *loaded;        /* model through a buffer: no train state */
+    caerec_model *k0;            /* ds_implicit: no rating scale */
+    caerec_scorer *fresh;        /* on model, no user set */
+    caerec_scorer *sc;           /* on model, user 100 set */
+    caerec_scorer *item_sc;      /* on item_model, user 100 set (fold-in of an
+                                    item-oriented model fits a decoder column) */
+    caerec_scorer *k0_sc;        /* on k0, user 100 set */
     const char *broken; /* first violation a row found in its outputs */
     char sentinel;      /* its address is the pointer sentinel */
 } fx;
 
 #define SENTINEL_PTR(f) ((void *)&(f)->sentinel)
-#define SIZE_SENTINEL ((size_t)0x5eed5eedu)
-#define ID_SENTINEL ((int64_t)-424242)
-#define DBL_SENTINEL (-1234.5)
+#define SIZE_SENTINEL   ((size_t)0x5eed5eedu)
+#define ID_SENTINEL     ((int64_t)-424242)
+#define DBL_SENTINEL    (-1234.5)
 
 /* Records the first output a row found changed. */
 #define KEEP(cond, what)                                                       \
@@ -134,8 +134,8 @@ static void write_data_files(fx *f)
     char buf[4096];
     size_t n = 0;
     for (int i = 0; i < 40; i++)
-        n += (size_t)snprintf(buf + n, sizeof buf - n, "%d\t%d\t%d\n",
-                              5000 + i, 9000 + i % 7, 1 + i % 5);
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%d\t%d\t%d\n", 5000 + i,
+                              9000 + i % 7, 1 + i % 5);
     snprintf(buf + n, sizeof buf - n, "5040\t9000\t6\n");
     write_text(f, "late.txt", buf);
     /* read_file: one level too many, one type too many. */
@@ -214,9 +214,9 @@ static fx *fixture_create(void)
                "empty dataset");
     hard_check(caerec_dataset_create(&f->ds_scale10, levels10, 10, NULL, 0),
                "scale 1..10");
-    hard_check(caerec_dataset_add_rating(f->ds_scale10, hard_user(0),
-                                         hard_item(1), 7),
-               "scale 1..10");
+    hard_check(
+        caerec_dataset_add_rating(f->ds_scale10, hard_user(0), hard_item(1), 7),
+        "scale 1..10");
     f->history = history_with("click");
     f->history_bad = history_with("purchase");
 
@@ -265,13 +265,13 @@ static fx *fixture_create(void)
 static void remove_tree(const char *dir)
 {
     static const char *const names[] = {
-        "empty.txt",   "header.txt",  "blank.txt",     "onefield.txt",
-        "badid.txt",   "realid.txt",  "overflow.txt",  "offscale.txt",
-        "nan.txt",     "inf.txt",     "type.txt",      "csv.dat",
-        "late.txt",    "levels65.txt", "types33.txt",  "good.cmod",
-        "empty.cmod",  "text.cmod",   "magic.cmod",    "newer.cmod",
-        "v0.cmod",     "order.cmod",  "header.cmod",   "half.cmod",
-        "lastbyte.cmod", "tail.cmod", "flip.cmod",     "table.cmod",
+        "empty.txt",     "header.txt",   "blank.txt",    "onefield.txt",
+        "badid.txt",     "realid.txt",   "overflow.txt", "offscale.txt",
+        "nan.txt",       "inf.txt",      "type.txt",     "csv.dat",
+        "late.txt",      "levels65.txt", "types33.txt",  "good.cmod",
+        "empty.cmod",    "text.cmod",    "magic.cmod",   "newer.cmod",
+        "v0.cmod",       "order.cmod",   "header.cmod",  "half.cmod",
+        "lastbyte.cmod", "tail.cmod",    "flip.cmod",    "table.cmod",
     };
     char p[512];
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
@@ -312,8 +312,8 @@ static void fixture_free(fx *f)
 /* Snapshot of everything the caller owns                              */
 /* ------------------------------------------------------------------ */
 
-#define N_SNAP_DS 6
-#define N_SNAP_CFG 5
+#define N_SNAP_DS    6
+#define N_SNAP_CFG   5
 #define N_SNAP_MODEL 4
 
 typedef struct ds_snap {
@@ -333,9 +333,9 @@ typedef struct snap {
 
 static void take(fx *f, snap *s)
 {
-    const caerec_dataset *ds[N_SNAP_DS] = {f->ds,         f->ds_implicit,
-                                           f->ds_empty,   f->ds_scale10,
-                                           f->history,    f->history_bad};
+    const caerec_dataset *ds[N_SNAP_DS] = {f->ds,       f->ds_implicit,
+                                           f->ds_empty, f->ds_scale10,
+                                           f->history,  f->history_bad};
     const caerec_config *cfg[N_SNAP_CFG] = {f->cfg, f->cfg_item, f->cfg_huge,
                                             f->cfg_tight, f->cfg_1000};
     const caerec_model *m[N_SNAP_MODEL] = {f->model, f->item_model, f->loaded,
@@ -362,9 +362,9 @@ static void take(fx *f, snap *s)
                    "snapshot: save_buffer");
         s->epoch[i] = caerec_model_epoch(m[i]);
     }
-    hard_check(caerec_scorer_all(f->sc, CAEREC_SCORE_RATING, s->scores,
-                                 HARD_ITEMS),
-               "snapshot: scorer_all");
+    hard_check(
+        caerec_scorer_all(f->sc, CAEREC_SCORE_RATING, s->scores, HARD_ITEMS),
+        "snapshot: scorer_all");
     hard_check(caerec_scorer_all(f->item_sc, CAEREC_SCORE_SAMPLE,
                                  s->item_scores, HARD_ITEMS),
                "snapshot: scorer_all");
@@ -372,8 +372,8 @@ static void take(fx *f, snap *s)
                                  HARD_ITEMS),
                "snapshot: scorer_all");
     double v;
-    s->fresh_state = caerec_scorer_get(f->fresh, hard_item(0),
-                                       CAEREC_SCORE_SAMPLE, &v);
+    s->fresh_state =
+        caerec_scorer_get(f->fresh, hard_item(0), CAEREC_SCORE_SAMPLE, &v);
 }
 
 static void release(snap *s)
@@ -385,9 +385,9 @@ static void release(snap *s)
 /* NULL when equal, else what differs. */
 static const char *differ(const snap *a, const snap *b, char *why, size_t cap)
 {
-    static const char *const ds_names[N_SNAP_DS] = {
-        "ds", "ds_implicit", "ds_empty", "ds_scale10", "history",
-        "history_bad"};
+    static const char *const ds_names[N_SNAP_DS] = {"ds",       "ds_implicit",
+                                                    "ds_empty", "ds_scale10",
+                                                    "history",  "history_bad"};
     static const char *const cfg_names[N_SNAP_CFG] = {
         "cfg", "cfg_item", "cfg_huge", "cfg_tight", "cfg_1000"};
     static const char *const m_names[N_SNAP_MODEL] = {"model", "item_model",
@@ -439,13 +439,19 @@ static const char *differ(const snap *a, const snap *b, char *why, size_t cap)
         int rc_ = (call);                                                      \
         KEEP(out_ == SENTINEL_PTR(f), "*out");                                 \
         if (rc_ == CAEREC_OK)                                                  \
-            f->broken = "unexpected success (the output was leaked)";         \
+            f->broken = "unexpected success (the output was leaked)";          \
         return rc_;                                                            \
     } while (0)
 
 /* ---- datasets: create, clone ---- */
-RF(ds_create_null_out) { return caerec_dataset_create(NULL, levels5, 5, NULL, 0); }
-RF(ds_create_null_levels) { OUT_CALL(caerec_dataset, caerec_dataset_create(&out_, NULL, 3, NULL, 0)); }
+RF(ds_create_null_out)
+{
+    return caerec_dataset_create(NULL, levels5, 5, NULL, 0);
+}
+RF(ds_create_null_levels)
+{
+    OUT_CALL(caerec_dataset, caerec_dataset_create(&out_, NULL, 3, NULL, 0));
+}
 RF(ds_create_unsorted)
 {
     static const double lv[] = {1, 3, 2};
@@ -471,7 +477,8 @@ RF(ds_create_too_many_levels)
     double lv[CAEREC_MAX_LEVELS + 1];
     for (int i = 0; i <= CAEREC_MAX_LEVELS; i++)
         lv[i] = i;
-    OUT_CALL(caerec_dataset, caerec_dataset_create(&out_, lv, CAEREC_MAX_LEVELS + 1, NULL, 0));
+    OUT_CALL(caerec_dataset,
+             caerec_dataset_create(&out_, lv, CAEREC_MAX_LEVELS + 1, NULL, 0));
 }
 RF(ds_create_too_many_types)
 {
@@ -481,40 +488,76 @@ RF(ds_create_too_many_types)
         snprintf(buf[i], sizeof buf[i], "t%d", i);
         names[i] = buf[i];
     }
-    OUT_CALL(caerec_dataset, caerec_dataset_create(&out_, NULL, 0, names, CAEREC_MAX_TYPES + 1));
+    OUT_CALL(caerec_dataset, caerec_dataset_create(&out_, NULL, 0, names,
+                                                   CAEREC_MAX_TYPES + 1));
 }
-RF(ds_create_null_names) { OUT_CALL(caerec_dataset, caerec_dataset_create(&out_, levels5, 5, NULL, 2)); }
+RF(ds_create_null_names)
+{
+    OUT_CALL(caerec_dataset, caerec_dataset_create(&out_, levels5, 5, NULL, 2));
+}
 RF(ds_create_null_name)
 {
     const char *names[] = {"view", NULL};
-    OUT_CALL(caerec_dataset, caerec_dataset_create(&out_, levels5, 5, names, 2));
+    OUT_CALL(caerec_dataset,
+             caerec_dataset_create(&out_, levels5, 5, names, 2));
 }
 RF(ds_create_dup_names)
 {
     const char *names[] = {"view", "click", "view"};
-    OUT_CALL(caerec_dataset, caerec_dataset_create(&out_, levels5, 5, names, 3));
+    OUT_CALL(caerec_dataset,
+             caerec_dataset_create(&out_, levels5, 5, names, 3));
 }
 RF(ds_create_empty_name)
 {
     const char *names[] = {"view", ""};
     OUT_CALL(caerec_dataset, caerec_dataset_create(&out_, NULL, 0, names, 2));
 }
-RF(ds_create_no_channels) { OUT_CALL(caerec_dataset, caerec_dataset_create(&out_, NULL, 0, NULL, 0)); }
+RF(ds_create_no_channels)
+{
+    OUT_CALL(caerec_dataset, caerec_dataset_create(&out_, NULL, 0, NULL, 0));
+}
 RF(ds_clone_null_out) { return caerec_dataset_clone(NULL, f->ds); }
-RF(ds_clone_null_ds) { OUT_CALL(caerec_dataset, caerec_dataset_clone(&out_, NULL)); }
+RF(ds_clone_null_ds)
+{
+    OUT_CALL(caerec_dataset, caerec_dataset_clone(&out_, NULL));
+}
 
 /* ---- datasets: adding data (into f->ds; the snapshot checks counts) ---- */
 RF(add_rating_null) { return caerec_dataset_add_rating(NULL, 1, 2, 3); }
 RF(add_rating_nan) { return caerec_dataset_add_rating(f->ds, 7000, 8000, NAN); }
-RF(add_rating_inf) { return caerec_dataset_add_rating(f->ds, 7000, 8000, INFINITY); }
-RF(add_rating_neg_inf) { return caerec_dataset_add_rating(f->ds, 7000, 8000, -INFINITY); }
-RF(add_rating_off_scale) { return caerec_dataset_add_rating(f->ds, 7000, 8000, 3.7); }
-RF(add_rating_above) { return caerec_dataset_add_rating(f->ds, hard_user(0), hard_item(1), 6); }
-RF(add_rating_no_scale) { return caerec_dataset_add_rating(f->ds_implicit, 7000, 8000, 1); }
+RF(add_rating_inf)
+{
+    return caerec_dataset_add_rating(f->ds, 7000, 8000, INFINITY);
+}
+RF(add_rating_neg_inf)
+{
+    return caerec_dataset_add_rating(f->ds, 7000, 8000, -INFINITY);
+}
+RF(add_rating_off_scale)
+{
+    return caerec_dataset_add_rating(f->ds, 7000, 8000, 3.7);
+}
+RF(add_rating_above)
+{
+    return caerec_dataset_add_rating(f->ds, hard_user(0), hard_item(1), 6);
+}
+RF(add_rating_no_scale)
+{
+    return caerec_dataset_add_rating(f->ds_implicit, 7000, 8000, 1);
+}
 RF(add_inter_null) { return caerec_dataset_add_interaction(NULL, 1, 2, 0); }
-RF(add_inter_type) { return caerec_dataset_add_interaction(f->ds, 7000, 8000, 2); }
-RF(add_inter_type_max) { return caerec_dataset_add_interaction(f->ds, 7000, 8000, UINT32_MAX); }
-RF(add_inter_no_types) { return caerec_dataset_add_interaction(f->ds_scale10, 7000, 8000, 0); }
+RF(add_inter_type)
+{
+    return caerec_dataset_add_interaction(f->ds, 7000, 8000, 2);
+}
+RF(add_inter_type_max)
+{
+    return caerec_dataset_add_interaction(f->ds, 7000, 8000, UINT32_MAX);
+}
+RF(add_inter_no_types)
+{
+    return caerec_dataset_add_interaction(f->ds_scale10, 7000, 8000, 0);
+}
 static const int64_t new_users[] = {7000, 7001, 7002, 7003};
 static const int64_t new_items[] = {8000, 8001, 8002, 8003};
 RF(add_ratings_null_ds)
@@ -532,7 +575,10 @@ RF(add_ratings_null_items)
     const double v[] = {1, 2, 3, 4};
     return caerec_dataset_add_ratings(f->ds, new_users, NULL, v, 4);
 }
-RF(add_ratings_null_values) { return caerec_dataset_add_ratings(f->ds, new_users, new_items, NULL, 4); }
+RF(add_ratings_null_values)
+{
+    return caerec_dataset_add_ratings(f->ds, new_users, new_items, NULL, 4);
+}
 RF(add_ratings_last_nan)
 {
     const double v[] = {1, 2, 3, NAN};
@@ -543,7 +589,11 @@ RF(add_ratings_last_off)
     const double v[] = {1, 2, 3, 0};
     return caerec_dataset_add_ratings(f->ds, new_users, new_items, v, 4);
 }
-RF(add_inters_null_types) { return caerec_dataset_add_interactions(f->ds, new_users, new_items, NULL, 4); }
+RF(add_inters_null_types)
+{
+    return caerec_dataset_add_interactions(f->ds, new_users, new_items, NULL,
+                                           4);
+}
 RF(add_inters_null_ds)
 {
     const uint32_t t[] = {0, 1, 0, 1};
@@ -557,8 +607,14 @@ RF(add_inters_last_bad)
 
 /* ---- datasets: files ---- */
 #define LOAD(name, fmt) return caerec_dataset_load_file(f->ds, P(f, name), fmt)
-RF(load_null_ds) { return caerec_dataset_load_file(NULL, P(f, "late.txt"), CAEREC_FORMAT_AUTO); }
-RF(load_null_path) { return caerec_dataset_load_file(f->ds, NULL, CAEREC_FORMAT_AUTO); }
+RF(load_null_ds)
+{
+    return caerec_dataset_load_file(NULL, P(f, "late.txt"), CAEREC_FORMAT_AUTO);
+}
+RF(load_null_path)
+{
+    return caerec_dataset_load_file(f->ds, NULL, CAEREC_FORMAT_AUTO);
+}
 RF(load_bad_format) { LOAD("late.txt", (caerec_file_format)4); }
 RF(load_neg_format) { LOAD("late.txt", (caerec_file_format)-1); }
 RF(load_missing) { LOAD("no-such-file.txt", CAEREC_FORMAT_AUTO); }
@@ -576,13 +632,43 @@ RF(load_inf) { LOAD("inf.txt", CAEREC_FORMAT_AUTO); }
 RF(load_unknown_type) { LOAD("type.txt", CAEREC_FORMAT_AUTO); }
 RF(load_wrong_format) { LOAD("csv.dat", CAEREC_FORMAT_DAT); }
 RF(load_late_error) { LOAD("late.txt", CAEREC_FORMAT_AUTO); }
-RF(read_null_out) { return caerec_dataset_read_file(NULL, P(f, "late.txt"), CAEREC_FORMAT_AUTO); }
-RF(read_null_path) { OUT_CALL(caerec_dataset, caerec_dataset_read_file(&out_, NULL, CAEREC_FORMAT_AUTO)); }
-RF(read_missing) { OUT_CALL(caerec_dataset, caerec_dataset_read_file(&out_, P(f, "no-such-file.txt"), CAEREC_FORMAT_AUTO)); }
-RF(read_empty) { OUT_CALL(caerec_dataset, caerec_dataset_read_file(&out_, P(f, "empty.txt"), CAEREC_FORMAT_AUTO)); }
-RF(read_levels) { OUT_CALL(caerec_dataset, caerec_dataset_read_file(&out_, P(f, "levels65.txt"), CAEREC_FORMAT_AUTO)); }
-RF(read_types) { OUT_CALL(caerec_dataset, caerec_dataset_read_file(&out_, P(f, "types33.txt"), CAEREC_FORMAT_AUTO)); }
-RF(read_bad_id) { OUT_CALL(caerec_dataset, caerec_dataset_read_file(&out_, P(f, "badid.txt"), CAEREC_FORMAT_AUTO)); }
+RF(read_null_out)
+{
+    return caerec_dataset_read_file(NULL, P(f, "late.txt"), CAEREC_FORMAT_AUTO);
+}
+RF(read_null_path)
+{
+    OUT_CALL(caerec_dataset,
+             caerec_dataset_read_file(&out_, NULL, CAEREC_FORMAT_AUTO));
+}
+RF(read_missing)
+{
+    OUT_CALL(caerec_dataset,
+             caerec_dataset_read_file(&out_, P(f, "no-such-file.txt"),
+                                      CAEREC_FORMAT_AUTO));
+}
+RF(read_empty)
+{
+    OUT_CALL(caerec_dataset, caerec_dataset_read_file(&out_, P(f, "empty.txt"),
+                                                      CAEREC_FORMAT_AUTO));
+}
+RF(read_levels)
+{
+    OUT_CALL(caerec_dataset,
+             caerec_dataset_read_file(&out_, P(f, "levels65.txt"),
+                                      CAEREC_FORMAT_AUTO));
+}
+RF(read_types)
+{
+    OUT_CALL(caerec_dataset,
+             caerec_dataset_read_file(&out_, P(f, "types33.txt"),
+                                      CAEREC_FORMAT_AUTO));
+}
+RF(read_bad_id)
+{
+    OUT_CALL(caerec_dataset, caerec_dataset_read_file(&out_, P(f, "badid.txt"),
+                                                      CAEREC_FORMAT_AUTO));
+}
 
 /* ---- datasets: lookups ---- */
 #define INDEX_CALL(call)                                                       \
@@ -599,12 +685,30 @@ RF(read_bad_id) { OUT_CALL(caerec_dataset, caerec_dataset_read_file(&out_, P(f, 
         KEEP(out_ == ID_SENTINEL, "*out_id");                                  \
         return rc_;                                                            \
     } while (0)
-RF(user_index_null_ds) { INDEX_CALL(caerec_dataset_user_index(NULL, hard_user(0), &out_)); }
-RF(user_index_null_out) { return caerec_dataset_user_index(f->ds, hard_user(0), NULL); }
-RF(user_index_unknown) { INDEX_CALL(caerec_dataset_user_index(f->ds, 99, &out_)); }
-RF(item_index_null_ds) { INDEX_CALL(caerec_dataset_item_index(NULL, hard_item(0), &out_)); }
-RF(item_index_null_out) { return caerec_dataset_item_index(f->ds, hard_item(0), NULL); }
-RF(item_index_unknown) { INDEX_CALL(caerec_dataset_item_index(f->ds, INT64_MIN, &out_)); }
+RF(user_index_null_ds)
+{
+    INDEX_CALL(caerec_dataset_user_index(NULL, hard_user(0), &out_));
+}
+RF(user_index_null_out)
+{
+    return caerec_dataset_user_index(f->ds, hard_user(0), NULL);
+}
+RF(user_index_unknown)
+{
+    INDEX_CALL(caerec_dataset_user_index(f->ds, 99, &out_));
+}
+RF(item_index_null_ds)
+{
+    INDEX_CALL(caerec_dataset_item_index(NULL, hard_item(0), &out_));
+}
+RF(item_index_null_out)
+{
+    return caerec_dataset_item_index(f->ds, hard_item(0), NULL);
+}
+RF(item_index_unknown)
+{
+    INDEX_CALL(caerec_dataset_item_index(f->ds, INT64_MIN, &out_));
+}
 RF(user_id_null_ds) { ID_CALL(caerec_dataset_user_id(NULL, 0, &out_)); }
 RF(user_id_null_out) { return caerec_dataset_user_id(f->ds, 0, NULL); }
 RF(user_id_n) { ID_CALL(caerec_dataset_user_id(f->ds, HARD_USERS, &out_)); }
@@ -618,7 +722,7 @@ RF(item_id_empty) { ID_CALL(caerec_dataset_item_id(f->ds_empty, 0, &out_)); }
 #define SPLIT_CALL(ds, fraction)                                               \
     do {                                                                       \
         caerec_dataset *a_ = SENTINEL_PTR(f), *b_ = SENTINEL_PTR(f);           \
-        int rc_ = caerec_dataset_split(&a_, &b_, ds, fraction, 1);            \
+        int rc_ = caerec_dataset_split(&a_, &b_, ds, fraction, 1);             \
         KEEP(a_ == SENTINEL_PTR(f) && b_ == SENTINEL_PTR(f), "split outputs"); \
         return rc_;                                                            \
     } while (0)
@@ -686,9 +790,12 @@ RF(synth_size_max)
 /* ---- configuration (into f->cfg; the snapshot checks every value) ---- */
 RF(cfg_create_null) { return caerec_config_create(NULL); }
 RF(cfg_clone_null_out) { return caerec_config_clone(NULL, f->cfg); }
-RF(cfg_clone_null_cfg) { OUT_CALL(caerec_config, caerec_config_clone(&out_, NULL)); }
-#define SETI(opt, v) return caerec_config_set_int(f->cfg, opt, v)
-#define SETD(opt, v) return caerec_config_set_double(f->cfg, opt, v)
+RF(cfg_clone_null_cfg)
+{
+    OUT_CALL(caerec_config, caerec_config_clone(&out_, NULL));
+}
+#define SETI(opt, v)  return caerec_config_set_int(f->cfg, opt, v)
+#define SETD(opt, v)  return caerec_config_set_double(f->cfg, opt, v)
 #define SETS(name, v) return caerec_config_set(f->cfg, name, v)
 RF(seti_null) { return caerec_config_set_int(NULL, CAEREC_OPT_HIDDEN, 5); }
 RF(seti_unknown) { SETI((caerec_option)N_OPTIONS, 1); }
@@ -775,11 +882,17 @@ RF(sets_max_memory_neg) { SETS("max-memory", "-1000"); }
         return rc_;                                                            \
     } while (0)
 RF(geti_null) { GETI(NULL, CAEREC_OPT_HIDDEN); }
-RF(geti_null_out) { return caerec_config_get_int(f->cfg, CAEREC_OPT_HIDDEN, NULL); }
+RF(geti_null_out)
+{
+    return caerec_config_get_int(f->cfg, CAEREC_OPT_HIDDEN, NULL);
+}
 RF(geti_unknown) { GETI(f->cfg, (caerec_option)N_OPTIONS); }
 RF(geti_real) { GETI(f->cfg, CAEREC_OPT_DROPOUT); }
 RF(getd_null) { GETD(NULL, CAEREC_OPT_LR); }
-RF(getd_null_out) { return caerec_config_get_double(f->cfg, CAEREC_OPT_LR, NULL); }
+RF(getd_null_out)
+{
+    return caerec_config_get_double(f->cfg, CAEREC_OPT_LR, NULL);
+}
 RF(getd_unknown) { GETD(f->cfg, (caerec_option)-1); }
 
 /* ---- model creation and training ---- */
@@ -814,16 +927,31 @@ RF(est_overflow_small_model)
     ESTIMATE(f->cfg, &h);
 }
 RF(create_null_out) { return caerec_model_create(NULL, f->cfg, f->ds); }
-RF(create_null_cfg) { OUT_CALL(caerec_model, caerec_model_create(&out_, NULL, f->ds)); }
-RF(create_null_ds) { OUT_CALL(caerec_model, caerec_model_create(&out_, f->cfg, NULL)); }
-RF(create_empty) { OUT_CALL(caerec_model, caerec_model_create(&out_, f->cfg, f->ds_empty)); }
+RF(create_null_cfg)
+{
+    OUT_CALL(caerec_model, caerec_model_create(&out_, NULL, f->ds));
+}
+RF(create_null_ds)
+{
+    OUT_CALL(caerec_model, caerec_model_create(&out_, f->cfg, NULL));
+}
+RF(create_empty)
+{
+    OUT_CALL(caerec_model, caerec_model_create(&out_, f->cfg, f->ds_empty));
+}
 RF(create_overflow)
 {
     caerec_dataset h = huge_view(f->ds);
     OUT_CALL(caerec_model, caerec_model_create(&out_, f->cfg_huge, &h));
 }
-RF(create_max_memory_1000) { OUT_CALL(caerec_model, caerec_model_create(&out_, f->cfg_1000, f->ds)); }
-RF(create_tight) { OUT_CALL(caerec_model, caerec_model_create(&out_, f->cfg_tight, f->ds)); }
+RF(create_max_memory_1000)
+{
+    OUT_CALL(caerec_model, caerec_model_create(&out_, f->cfg_1000, f->ds));
+}
+RF(create_tight)
+{
+    OUT_CALL(caerec_model, caerec_model_create(&out_, f->cfg_tight, f->ds));
+}
 #define LOSSES_CALL(call)                                                      \
     do {                                                                       \
         caerec_losses out_ = {DBL_SENTINEL, DBL_SENTINEL, DBL_SENTINEL,        \
@@ -848,7 +976,8 @@ static int count_epochs(const caerec_epoch_report *r UNUSED, void *user)
         int calls_ = 0;                                                        \
         best_.struct_size = size;                                              \
         best_.epoch = 777;                                                     \
-        int rc_ = caerec_model_fit(model, valid, count_epochs, &calls_, &best_); \
+        int rc_ =                                                              \
+            caerec_model_fit(model, valid, count_epochs, &calls_, &best_);     \
         KEEP(best_.epoch == 777, "*best");                                     \
         KEEP(calls_ == 0, "the callback was called");                          \
         return rc_;                                                            \
@@ -856,8 +985,14 @@ static int count_epochs(const caerec_epoch_report *r UNUSED, void *user)
 RF(fit_null) { FIT_CALL(NULL, NULL, sizeof(caerec_epoch_report)); }
 RF(fit_loaded) { FIT_CALL(f->loaded, NULL, sizeof(caerec_epoch_report)); }
 RF(fit_best_size) { FIT_CALL(f->model, NULL, 0); }
-RF(fit_valid_scale) { FIT_CALL(f->model, f->ds_scale10, sizeof(caerec_epoch_report)); }
-RF(fit_valid_no_scale) { FIT_CALL(f->model, f->ds_implicit, sizeof(caerec_epoch_report)); }
+RF(fit_valid_scale)
+{
+    FIT_CALL(f->model, f->ds_scale10, sizeof(caerec_epoch_report));
+}
+RF(fit_valid_no_scale)
+{
+    FIT_CALL(f->model, f->ds_implicit, sizeof(caerec_epoch_report));
+}
 
 /* ---- model queries ---- */
 RF(m_user_id_null) { ID_CALL(caerec_model_user_id(NULL, 0, &out_)); }
@@ -866,11 +1001,26 @@ RF(m_user_id_n) { ID_CALL(caerec_model_user_id(f->model, HARD_USERS, &out_)); }
 RF(m_user_id_max) { ID_CALL(caerec_model_user_id(f->loaded, SIZE_MAX, &out_)); }
 RF(m_item_id_null) { ID_CALL(caerec_model_item_id(NULL, 0, &out_)); }
 RF(m_item_id_null_out) { return caerec_model_item_id(f->model, 0, NULL); }
-RF(m_item_id_n) { ID_CALL(caerec_model_item_id(f->item_model, HARD_ITEMS, &out_)); }
-RF(m_item_index_null) { INDEX_CALL(caerec_model_item_index(NULL, hard_item(0), &out_)); }
-RF(m_item_index_null_out) { return caerec_model_item_index(f->model, hard_item(0), NULL); }
-RF(m_item_index_unknown) { INDEX_CALL(caerec_model_item_index(f->model, hard_item(HARD_ITEMS), &out_)); }
-RF(m_item_index_user_id) { INDEX_CALL(caerec_model_item_index(f->model, hard_user(0), &out_)); }
+RF(m_item_id_n)
+{
+    ID_CALL(caerec_model_item_id(f->item_model, HARD_ITEMS, &out_));
+}
+RF(m_item_index_null)
+{
+    INDEX_CALL(caerec_model_item_index(NULL, hard_item(0), &out_));
+}
+RF(m_item_index_null_out)
+{
+    return caerec_model_item_index(f->model, hard_item(0), NULL);
+}
+RF(m_item_index_unknown)
+{
+    INDEX_CALL(caerec_model_item_index(f->model, hard_item(HARD_ITEMS), &out_));
+}
+RF(m_item_index_user_id)
+{
+    INDEX_CALL(caerec_model_item_index(f->model, hard_user(0), &out_));
+}
 RF(m_config_null_out) { return caerec_model_config(NULL, f->model); }
 RF(m_file_version_null_model)
 {
@@ -881,7 +1031,10 @@ RF(m_file_version_null_model)
     assert_int_equal(b, 78);
     return rc;
 }
-RF(m_config_null_model) { OUT_CALL(caerec_config, caerec_model_config(&out_, NULL)); }
+RF(m_config_null_model)
+{
+    OUT_CALL(caerec_config, caerec_model_config(&out_, NULL));
+}
 
 /* ---- scores and scorers ---- */
 RF(score_name_null)
@@ -907,11 +1060,20 @@ RF(score_name_empty)
     return rc;
 }
 RF(scorer_create_null_out) { return caerec_scorer_create(NULL, f->model); }
-RF(scorer_create_null_model) { OUT_CALL(caerec_scorer, caerec_scorer_create(&out_, NULL)); }
+RF(scorer_create_null_model)
+{
+    OUT_CALL(caerec_scorer, caerec_scorer_create(&out_, NULL));
+}
 RF(set_user_null) { return caerec_scorer_set_user(NULL, hard_user(0)); }
 RF(set_user_unknown) { return caerec_scorer_set_user(f->sc, 99); }
-RF(set_user_unknown_item_sc) { return caerec_scorer_set_user(f->item_sc, hard_item(0)); }
-RF(set_user_fresh_unknown) { return caerec_scorer_set_user(f->fresh, INT64_MAX); }
+RF(set_user_unknown_item_sc)
+{
+    return caerec_scorer_set_user(f->item_sc, hard_item(0));
+}
+RF(set_user_fresh_unknown)
+{
+    return caerec_scorer_set_user(f->fresh, INT64_MAX);
+}
 #define HISTORY(sc, h, user)                                                   \
     do {                                                                       \
         size_t out_ = SIZE_SENTINEL;                                           \
@@ -937,11 +1099,17 @@ RF(history_fresh_no_user) { HISTORY(f->fresh, f->history, hard_user(0)); }
         return rc_;                                                            \
     } while (0)
 RF(get_null) { GET(NULL, hard_item(0), CAEREC_SCORE_SAMPLE); }
-RF(get_null_out) { return caerec_scorer_get(f->sc, hard_item(0), CAEREC_SCORE_SAMPLE, NULL); }
+RF(get_null_out)
+{
+    return caerec_scorer_get(f->sc, hard_item(0), CAEREC_SCORE_SAMPLE, NULL);
+}
 RF(get_no_user) { GET(f->fresh, hard_item(0), CAEREC_SCORE_SAMPLE); }
 RF(get_no_user_rating) { GET(f->fresh, hard_item(0), CAEREC_SCORE_RATING); }
 RF(get_unknown_item) { GET(f->sc, 5, CAEREC_SCORE_SAMPLE); }
-RF(get_bad_score) { GET(f->sc, hard_item(0), (caerec_score)CAEREC_SCORE_COUNT); }
+RF(get_bad_score)
+{
+    GET(f->sc, hard_item(0), (caerec_score)CAEREC_SCORE_COUNT);
+}
 RF(get_neg_score) { GET(f->sc, hard_item(0), (caerec_score)-1); }
 RF(get_k0_rating) { GET(f->k0_sc, hard_item(0), CAEREC_SCORE_RATING); }
 RF(get_k0_like) { GET(f->k0_sc, hard_item(0), CAEREC_SCORE_LIKE); }
@@ -985,7 +1153,10 @@ RF(seen_unknown) { SEEN(f->sc, hard_item(HARD_ITEMS)); }
         return rc_;                                                            \
     } while (0)
 RF(all_null) { ALL(NULL, CAEREC_SCORE_SAMPLE, HARD_ITEMS); }
-RF(all_null_out) { return caerec_scorer_all(f->sc, CAEREC_SCORE_SAMPLE, NULL, HARD_ITEMS); }
+RF(all_null_out)
+{
+    return caerec_scorer_all(f->sc, CAEREC_SCORE_SAMPLE, NULL, HARD_ITEMS);
+}
 RF(all_no_user) { ALL(f->fresh, CAEREC_SCORE_SAMPLE, HARD_ITEMS); }
 RF(all_short) { ALL(f->sc, CAEREC_SCORE_SAMPLE, HARD_ITEMS - 1); }
 RF(all_zero) { ALL(f->sc, CAEREC_SCORE_SAMPLE, 0); }
@@ -1007,7 +1178,10 @@ static const int64_t some_items[] = {1000, 1007};
         return rc_;                                                            \
     } while (0)
 RF(rec_null) { REC(NULL, 4, NULL, it_); }
-RF(rec_null_n) { return caerec_scorer_recommend(f->sc, 4, NULL, NULL, NULL, NULL); }
+RF(rec_null_n)
+{
+    return caerec_scorer_recommend(f->sc, 4, NULL, NULL, NULL, NULL);
+}
 RF(rec_null_items) { REC(f->sc, 4, NULL, NULL); }
 RF(rec_no_user) { REC(f->fresh, 4, NULL, it_); }
 RF(rec_struct_size)
@@ -1050,12 +1224,31 @@ RF(rec_k0_like)
         KEEP(out_ == DBL_SENTINEL, "*out");                                    \
         return rc_;                                                            \
     } while (0)
-RF(predict_null) { PREDICT(NULL, hard_user(0), hard_item(0), CAEREC_SCORE_SAMPLE); }
-RF(predict_null_out) { return caerec_predict(f->model, hard_user(0), hard_item(0), CAEREC_SCORE_SAMPLE, NULL); }
-RF(predict_unknown_user) { PREDICT(f->model, 99, hard_item(0), CAEREC_SCORE_SAMPLE); }
-RF(predict_unknown_item) { PREDICT(f->item_model, hard_user(0), 99, CAEREC_SCORE_SAMPLE); }
-RF(predict_bad_score) { PREDICT(f->loaded, hard_user(0), hard_item(0), (caerec_score)6); }
-RF(predict_k0_rating) { PREDICT(f->k0, hard_user(0), hard_item(0), CAEREC_SCORE_RATING); }
+RF(predict_null)
+{
+    PREDICT(NULL, hard_user(0), hard_item(0), CAEREC_SCORE_SAMPLE);
+}
+RF(predict_null_out)
+{
+    return caerec_predict(f->model, hard_user(0), hard_item(0),
+                          CAEREC_SCORE_SAMPLE, NULL);
+}
+RF(predict_unknown_user)
+{
+    PREDICT(f->model, 99, hard_item(0), CAEREC_SCORE_SAMPLE);
+}
+RF(predict_unknown_item)
+{
+    PREDICT(f->item_model, hard_user(0), 99, CAEREC_SCORE_SAMPLE);
+}
+RF(predict_bad_score)
+{
+    PREDICT(f->loaded, hard_user(0), hard_item(0), (caerec_score)6);
+}
+RF(predict_k0_rating)
+{
+    PREDICT(f->k0, hard_user(0), hard_item(0), CAEREC_SCORE_RATING);
+}
 static const int64_t batch_users[] = {100, 101, 102, 99};
 #define BATCH(m, users, n, k, opts, items, counts)                             \
     do {                                                                       \
@@ -1068,8 +1261,8 @@ static const int64_t batch_users[] = {100, 101, 102, 99};
             s_[i_] = DBL_SENTINEL;                                             \
         }                                                                      \
         (void)c_;                                                              \
-        int rc_ = caerec_recommend_batch(m, users, n, k, opts, items, s_,      \
-                                         counts);                              \
+        int rc_ =                                                              \
+            caerec_recommend_batch(m, users, n, k, opts, items, s_, counts);   \
         for (int i_ = 0; i_ < 16; i_++)                                        \
             KEEP(it_[i_] == ID_SENTINEL && s_[i_] == DBL_SENTINEL,             \
                  "out_items / out_scores");                                    \
@@ -1082,8 +1275,14 @@ RF(batch_null_users) { BATCH(f->model, NULL, 3, 4, NULL, it_, c_); }
 RF(batch_null_counts) { BATCH(f->model, batch_users, 3, 4, NULL, it_, NULL); }
 RF(batch_null_items) { BATCH(f->model, batch_users, 3, 4, NULL, NULL, c_); }
 RF(batch_unknown_last) { BATCH(f->model, batch_users, 4, 4, NULL, it_, c_); }
-RF(batch_unknown_item_model) { BATCH(f->item_model, batch_users, 4, 4, NULL, it_, c_); }
-RF(batch_overflow) { BATCH(f->model, batch_users, SIZE_MAX / 2, 4, NULL, it_, c_); }
+RF(batch_unknown_item_model)
+{
+    BATCH(f->item_model, batch_users, 4, 4, NULL, it_, c_);
+}
+RF(batch_overflow)
+{
+    BATCH(f->model, batch_users, SIZE_MAX / 2, 4, NULL, it_, c_);
+}
 RF(batch_struct_size)
 {
     caerec_rec_options o = CAEREC_REC_OPTIONS_INIT;
@@ -1113,7 +1312,10 @@ RF(evr_null_model) { EVAL_R(NULL, f->ds, sizeof(caerec_rating_metrics)); }
 RF(evr_null_test) { EVAL_R(f->model, NULL, sizeof(caerec_rating_metrics)); }
 RF(evr_null_out) { return caerec_evaluate_ratings(f->model, f->ds, NULL); }
 RF(evr_struct_size) { EVAL_R(f->model, f->ds, 0); }
-RF(evr_scale) { EVAL_R(f->model, f->ds_scale10, sizeof(caerec_rating_metrics)); }
+RF(evr_scale)
+{
+    EVAL_R(f->model, f->ds_scale10, sizeof(caerec_rating_metrics));
+}
 RF(evr_k0) { EVAL_R(f->k0, f->ds_implicit, sizeof(caerec_rating_metrics)); }
 #define EVAL_K(m, test, ks, n, size)                                           \
     do {                                                                       \
@@ -1130,17 +1332,35 @@ RF(evr_k0) { EVAL_R(f->k0, f->ds_implicit, sizeof(caerec_rating_metrics)); }
         return rc_;                                                            \
     } while (0)
 static const size_t ks_good[] = {3, 5}, ks_zero[] = {3, 0};
-RF(evk_null_model) { EVAL_K(NULL, f->ds, ks_good, 2, sizeof(caerec_topk_metrics)); }
-RF(evk_null_test) { EVAL_K(f->model, NULL, ks_good, 2, sizeof(caerec_topk_metrics)); }
-RF(evk_null_ks) { EVAL_K(f->model, f->ds, NULL, 2, sizeof(caerec_topk_metrics)); }
-RF(evk_null_out) { return caerec_evaluate_topk(f->model, f->ds, ks_good, 2, NULL); }
-RF(evk_k_zero) { EVAL_K(f->model, f->ds, ks_zero, 2, sizeof(caerec_topk_metrics)); }
+RF(evk_null_model)
+{
+    EVAL_K(NULL, f->ds, ks_good, 2, sizeof(caerec_topk_metrics));
+}
+RF(evk_null_test)
+{
+    EVAL_K(f->model, NULL, ks_good, 2, sizeof(caerec_topk_metrics));
+}
+RF(evk_null_ks)
+{
+    EVAL_K(f->model, f->ds, NULL, 2, sizeof(caerec_topk_metrics));
+}
+RF(evk_null_out)
+{
+    return caerec_evaluate_topk(f->model, f->ds, ks_good, 2, NULL);
+}
+RF(evk_k_zero)
+{
+    EVAL_K(f->model, f->ds, ks_zero, 2, sizeof(caerec_topk_metrics));
+}
 RF(evk_struct_size) { EVAL_K(f->item_model, f->ds, ks_good, 2, 0); }
 
 /* ---- persistence ---- */
 RF(save_null_model) { return caerec_model_save(NULL, P(f, "x.cmod")); }
 RF(save_null_path) { return caerec_model_save(f->model, NULL); }
-RF(save_no_dir) { return caerec_model_save(f->model, P(f, "no-such-dir/x.cmod")); }
+RF(save_no_dir)
+{
+    return caerec_model_save(f->model, P(f, "no-such-dir/x.cmod"));
+}
 RF(save_dir) { return caerec_model_save(f->loaded, P(f, "subdir")); }
 RF(save_empty_path) { return caerec_model_save(f->model, ""); }
 #define MLOAD(name) OUT_CALL(caerec_model, caerec_model_load(&out_, P(f, name)))
@@ -1175,21 +1395,60 @@ RF(savebuf_null_model) { SAVEBUF(NULL, &b_, &s_); }
 RF(savebuf_null_buffer) { SAVEBUF(f->model, NULL, &s_); }
 RF(savebuf_null_size) { SAVEBUF(f->model, &b_, NULL); }
 static const unsigned char junk[100] = "not a model, just some bytes";
-RF(loadbuf_null_out) { return caerec_model_load_buffer(NULL, junk, sizeof junk); }
-RF(loadbuf_null_buffer) { OUT_CALL(caerec_model, caerec_model_load_buffer(&out_, NULL, 100)); }
-RF(loadbuf_zero) { OUT_CALL(caerec_model, caerec_model_load_buffer(&out_, junk, 0)); }
-RF(loadbuf_junk) { OUT_CALL(caerec_model, caerec_model_load_buffer(&out_, junk, sizeof junk)); }
-RF(loadbuf_magic_only) { OUT_CALL(caerec_model, caerec_model_load_buffer(&out_, "CAEREC\0M", 8)); }
+RF(loadbuf_null_out)
+{
+    return caerec_model_load_buffer(NULL, junk, sizeof junk);
+}
+RF(loadbuf_null_buffer)
+{
+    OUT_CALL(caerec_model, caerec_model_load_buffer(&out_, NULL, 100));
+}
+RF(loadbuf_zero)
+{
+    OUT_CALL(caerec_model, caerec_model_load_buffer(&out_, junk, 0));
+}
+RF(loadbuf_junk)
+{
+    OUT_CALL(caerec_model, caerec_model_load_buffer(&out_, junk, sizeof junk));
+}
+RF(loadbuf_magic_only)
+{
+    OUT_CALL(caerec_model, caerec_model_load_buffer(&out_, "CAEREC\0M", 8));
+}
 RF(ckpt_save_null) { return caerec_checkpoint_save(NULL, P(f, "x.ckpt")); }
 RF(ckpt_save_null_path) { return caerec_checkpoint_save(f->model, NULL); }
-RF(ckpt_save_loaded) { return caerec_checkpoint_save(f->loaded, P(f, "x.ckpt")); }
-RF(ckpt_save_no_dir) { return caerec_checkpoint_save(f->model, P(f, "no-such-dir/x.ckpt")); }
-RF(ckpt_load_null_out) { return caerec_checkpoint_load(NULL, P(f, "good.cmod")); }
-RF(ckpt_load_null_path) { OUT_CALL(caerec_model, caerec_checkpoint_load(&out_, NULL)); }
-RF(ckpt_load_missing) { OUT_CALL(caerec_model, caerec_checkpoint_load(&out_, P(f, "no-such.ckpt"))); }
-RF(ckpt_load_model_file) { OUT_CALL(caerec_model, caerec_checkpoint_load(&out_, P(f, "good.cmod"))); }
-RF(ckpt_load_newer) { OUT_CALL(caerec_model, caerec_checkpoint_load(&out_, P(f, "newer.cmod"))); }
-RF(ckpt_load_text) { OUT_CALL(caerec_model, caerec_checkpoint_load(&out_, P(f, "text.cmod"))); }
+RF(ckpt_save_loaded)
+{
+    return caerec_checkpoint_save(f->loaded, P(f, "x.ckpt"));
+}
+RF(ckpt_save_no_dir)
+{
+    return caerec_checkpoint_save(f->model, P(f, "no-such-dir/x.ckpt"));
+}
+RF(ckpt_load_null_out)
+{
+    return caerec_checkpoint_load(NULL, P(f, "good.cmod"));
+}
+RF(ckpt_load_null_path)
+{
+    OUT_CALL(caerec_model, caerec_checkpoint_load(&out_, NULL));
+}
+RF(ckpt_load_missing)
+{
+    OUT_CALL(caerec_model, caerec_checkpoint_load(&out_, P(f, "no-such.ckpt")));
+}
+RF(ckpt_load_model_file)
+{
+    OUT_CALL(caerec_model, caerec_checkpoint_load(&out_, P(f, "good.cmod")));
+}
+RF(ckpt_load_newer)
+{
+    OUT_CALL(caerec_model, caerec_checkpoint_load(&out_, P(f, "newer.cmod")));
+}
+RF(ckpt_load_text)
+{
+    OUT_CALL(caerec_model, caerec_checkpoint_load(&out_, P(f, "text.cmod")));
+}
 
 /* ------------------------------------------------------------------ */
 /* The matrix                                                          */
@@ -1204,16 +1463,23 @@ typedef struct row {
 static const row rows[] = {
     /* datasets */
     {"caerec_dataset_create: NULL out", ds_create_null_out, CAEREC_EINVAL},
-    {"caerec_dataset_create: NULL levels, n_levels 3", ds_create_null_levels, CAEREC_EINVAL},
-    {"caerec_dataset_create: unsorted levels", ds_create_unsorted, CAEREC_EINVAL},
-    {"caerec_dataset_create: repeated level", ds_create_repeated, CAEREC_EINVAL},
+    {"caerec_dataset_create: NULL levels, n_levels 3", ds_create_null_levels,
+     CAEREC_EINVAL},
+    {"caerec_dataset_create: unsorted levels", ds_create_unsorted,
+     CAEREC_EINVAL},
+    {"caerec_dataset_create: repeated level", ds_create_repeated,
+     CAEREC_EINVAL},
     {"caerec_dataset_create: NaN level", ds_create_nan, CAEREC_EINVAL},
     {"caerec_dataset_create: Inf level", ds_create_inf, CAEREC_EINVAL},
-    {"caerec_dataset_create: 65 levels", ds_create_too_many_levels, CAEREC_EINVAL},
-    {"caerec_dataset_create: 33 types", ds_create_too_many_types, CAEREC_EINVAL},
-    {"caerec_dataset_create: NULL names, n_types 2", ds_create_null_names, CAEREC_EINVAL},
+    {"caerec_dataset_create: 65 levels", ds_create_too_many_levels,
+     CAEREC_EINVAL},
+    {"caerec_dataset_create: 33 types", ds_create_too_many_types,
+     CAEREC_EINVAL},
+    {"caerec_dataset_create: NULL names, n_types 2", ds_create_null_names,
+     CAEREC_EINVAL},
     {"caerec_dataset_create: NULL name", ds_create_null_name, CAEREC_EINVAL},
-    {"caerec_dataset_create: duplicate names", ds_create_dup_names, CAEREC_EINVAL},
+    {"caerec_dataset_create: duplicate names", ds_create_dup_names,
+     CAEREC_EINVAL},
     {"caerec_dataset_create: empty name", ds_create_empty_name, CAEREC_EINVAL},
     {"caerec_dataset_create: K + T == 0", ds_create_no_channels, CAEREC_EINVAL},
     {"caerec_dataset_clone: NULL out", ds_clone_null_out, CAEREC_EINVAL},
@@ -1222,22 +1488,35 @@ static const row rows[] = {
     {"caerec_dataset_add_rating: NaN", add_rating_nan, CAEREC_ERANGE},
     {"caerec_dataset_add_rating: +Inf", add_rating_inf, CAEREC_ERANGE},
     {"caerec_dataset_add_rating: -Inf", add_rating_neg_inf, CAEREC_ERANGE},
-    {"caerec_dataset_add_rating: 3.7 not on 1..5", add_rating_off_scale, CAEREC_ERANGE},
-    {"caerec_dataset_add_rating: 6 over an existing cell", add_rating_above, CAEREC_ERANGE},
-    {"caerec_dataset_add_rating: dataset without scale", add_rating_no_scale, CAEREC_ERANGE},
+    {"caerec_dataset_add_rating: 3.7 not on 1..5", add_rating_off_scale,
+     CAEREC_ERANGE},
+    {"caerec_dataset_add_rating: 6 over an existing cell", add_rating_above,
+     CAEREC_ERANGE},
+    {"caerec_dataset_add_rating: dataset without scale", add_rating_no_scale,
+     CAEREC_ERANGE},
     {"caerec_dataset_add_interaction: NULL ds", add_inter_null, CAEREC_EINVAL},
     {"caerec_dataset_add_interaction: type T", add_inter_type, CAEREC_ERANGE},
-    {"caerec_dataset_add_interaction: type UINT32_MAX", add_inter_type_max, CAEREC_ERANGE},
-    {"caerec_dataset_add_interaction: dataset without types", add_inter_no_types, CAEREC_ERANGE},
+    {"caerec_dataset_add_interaction: type UINT32_MAX", add_inter_type_max,
+     CAEREC_ERANGE},
+    {"caerec_dataset_add_interaction: dataset without types",
+     add_inter_no_types, CAEREC_ERANGE},
     {"caerec_dataset_add_ratings: NULL ds", add_ratings_null_ds, CAEREC_EINVAL},
-    {"caerec_dataset_add_ratings: NULL users, n 4", add_ratings_null_users, CAEREC_EINVAL},
-    {"caerec_dataset_add_ratings: NULL items, n 4", add_ratings_null_items, CAEREC_EINVAL},
-    {"caerec_dataset_add_ratings: NULL values, n 4", add_ratings_null_values, CAEREC_EINVAL},
-    {"caerec_dataset_add_ratings: last value NaN (new ids before)", add_ratings_last_nan, CAEREC_ERANGE},
-    {"caerec_dataset_add_ratings: last value 0 (new ids before)", add_ratings_last_off, CAEREC_ERANGE},
-    {"caerec_dataset_add_interactions: NULL types, n 4", add_inters_null_types, CAEREC_EINVAL},
-    {"caerec_dataset_add_interactions: NULL ds", add_inters_null_ds, CAEREC_EINVAL},
-    {"caerec_dataset_add_interactions: last type T (new ids before)", add_inters_last_bad, CAEREC_ERANGE},
+    {"caerec_dataset_add_ratings: NULL users, n 4", add_ratings_null_users,
+     CAEREC_EINVAL},
+    {"caerec_dataset_add_ratings: NULL items, n 4", add_ratings_null_items,
+     CAEREC_EINVAL},
+    {"caerec_dataset_add_ratings: NULL values, n 4", add_ratings_null_values,
+     CAEREC_EINVAL},
+    {"caerec_dataset_add_ratings: last value NaN (new ids before)",
+     add_ratings_last_nan, CAEREC_ERANGE},
+    {"caerec_dataset_add_ratings: last value 0 (new ids before)",
+     add_ratings_last_off, CAEREC_ERANGE},
+    {"caerec_dataset_add_interactions: NULL types, n 4", add_inters_null_types,
+     CAEREC_EINVAL},
+    {"caerec_dataset_add_interactions: NULL ds", add_inters_null_ds,
+     CAEREC_EINVAL},
+    {"caerec_dataset_add_interactions: last type T (new ids before)",
+     add_inters_last_bad, CAEREC_ERANGE},
     {"caerec_dataset_load_file: NULL ds", load_null_ds, CAEREC_EINVAL},
     {"caerec_dataset_load_file: NULL path", load_null_path, CAEREC_EINVAL},
     {"caerec_dataset_load_file: format 4", load_bad_format, CAEREC_EINVAL},
@@ -1249,27 +1528,35 @@ static const row rows[] = {
     {"caerec_dataset_load_file: blank lines only", load_blank, CAEREC_EEMPTY},
     {"caerec_dataset_load_file: one field", load_one_field, CAEREC_EPARSE},
     {"caerec_dataset_load_file: id '1x' on line 2", load_bad_id, CAEREC_EPARSE},
-    {"caerec_dataset_load_file: id '100.5' on line 2", load_real_id, CAEREC_EPARSE},
-    {"caerec_dataset_load_file: id overflowing int64", load_id_overflow, CAEREC_ERANGE},
+    {"caerec_dataset_load_file: id '100.5' on line 2", load_real_id,
+     CAEREC_EPARSE},
+    {"caerec_dataset_load_file: id overflowing int64", load_id_overflow,
+     CAEREC_ERANGE},
     {"caerec_dataset_load_file: rating 3.7", load_off_scale, CAEREC_ERANGE},
     {"caerec_dataset_load_file: rating nan", load_nan, CAEREC_ERANGE},
     {"caerec_dataset_load_file: rating inf", load_inf, CAEREC_ERANGE},
-    {"caerec_dataset_load_file: unknown type name", load_unknown_type, CAEREC_ENOTFOUND},
-    {"caerec_dataset_load_file: commas read as DAT", load_wrong_format, CAEREC_EPARSE},
-    {"caerec_dataset_load_file: bad last line after 40 good ones", load_late_error, CAEREC_ERANGE},
+    {"caerec_dataset_load_file: unknown type name", load_unknown_type,
+     CAEREC_ENOTFOUND},
+    {"caerec_dataset_load_file: commas read as DAT", load_wrong_format,
+     CAEREC_EPARSE},
+    {"caerec_dataset_load_file: bad last line after 40 good ones",
+     load_late_error, CAEREC_ERANGE},
     {"caerec_dataset_read_file: NULL out", read_null_out, CAEREC_EINVAL},
     {"caerec_dataset_read_file: NULL path", read_null_path, CAEREC_EINVAL},
     {"caerec_dataset_read_file: missing file", read_missing, CAEREC_EIO},
     {"caerec_dataset_read_file: empty file", read_empty, CAEREC_EEMPTY},
-    {"caerec_dataset_read_file: 65 distinct levels", read_levels, CAEREC_ERANGE},
+    {"caerec_dataset_read_file: 65 distinct levels", read_levels,
+     CAEREC_ERANGE},
     {"caerec_dataset_read_file: 33 distinct types", read_types, CAEREC_ERANGE},
     {"caerec_dataset_read_file: id '1x' on line 2", read_bad_id, CAEREC_EPARSE},
     {"caerec_dataset_user_index: NULL ds", user_index_null_ds, CAEREC_EINVAL},
     {"caerec_dataset_user_index: NULL out", user_index_null_out, CAEREC_EINVAL},
-    {"caerec_dataset_user_index: unknown id", user_index_unknown, CAEREC_ENOTFOUND},
+    {"caerec_dataset_user_index: unknown id", user_index_unknown,
+     CAEREC_ENOTFOUND},
     {"caerec_dataset_item_index: NULL ds", item_index_null_ds, CAEREC_EINVAL},
     {"caerec_dataset_item_index: NULL out", item_index_null_out, CAEREC_EINVAL},
-    {"caerec_dataset_item_index: INT64_MIN", item_index_unknown, CAEREC_ENOTFOUND},
+    {"caerec_dataset_item_index: INT64_MIN", item_index_unknown,
+     CAEREC_ENOTFOUND},
     {"caerec_dataset_user_id: NULL ds", user_id_null_ds, CAEREC_EINVAL},
     {"caerec_dataset_user_id: NULL out", user_id_null_out, CAEREC_EINVAL},
     {"caerec_dataset_user_id: index n", user_id_n, CAEREC_ENOTFOUND},
@@ -1277,7 +1564,8 @@ static const row rows[] = {
     {"caerec_dataset_item_id: NULL ds", item_id_null_ds, CAEREC_EINVAL},
     {"caerec_dataset_item_id: NULL out", item_id_null_out, CAEREC_EINVAL},
     {"caerec_dataset_item_id: index n", item_id_n, CAEREC_ENOTFOUND},
-    {"caerec_dataset_item_id: index 0 of an empty dataset", item_id_empty, CAEREC_ENOTFOUND},
+    {"caerec_dataset_item_id: index 0 of an empty dataset", item_id_empty,
+     CAEREC_ENOTFOUND},
     {"caerec_dataset_split: NULL out_train", split_null_train, CAEREC_EINVAL},
     {"caerec_dataset_split: NULL out_test", split_null_test, CAEREC_EINVAL},
     {"caerec_dataset_split: NULL ds", split_null_ds, CAEREC_EINVAL},
@@ -1290,17 +1578,25 @@ static const row rows[] = {
     {"caerec_dataset_synthetic: 0 users", synth_no_users, CAEREC_EINVAL},
     {"caerec_dataset_synthetic: 0 items", synth_no_items, CAEREC_EINVAL},
     {"caerec_dataset_synthetic: 0 groups", synth_no_groups, CAEREC_EINVAL},
-    {"caerec_dataset_synthetic: more groups than items", synth_groups, CAEREC_EINVAL},
+    {"caerec_dataset_synthetic: more groups than items", synth_groups,
+     CAEREC_EINVAL},
     {"caerec_dataset_synthetic: affinity 0.5", synth_affinity, CAEREC_EINVAL},
-    {"caerec_dataset_synthetic: affinity NaN", synth_affinity_nan, CAEREC_EINVAL},
-    {"caerec_dataset_synthetic: affinity Inf", synth_affinity_inf, CAEREC_EINVAL},
+    {"caerec_dataset_synthetic: affinity NaN", synth_affinity_nan,
+     CAEREC_EINVAL},
+    {"caerec_dataset_synthetic: affinity Inf", synth_affinity_inf,
+     CAEREC_EINVAL},
     {"caerec_dataset_synthetic: 65 levels", synth_levels, CAEREC_EINVAL},
-    {"caerec_dataset_synthetic: mean_per_user 0.5", synth_mean_low, CAEREC_EINVAL},
-    {"caerec_dataset_synthetic: mean_per_user > n_items", synth_mean_high, CAEREC_EINVAL},
-    {"caerec_dataset_synthetic: mean_per_user NaN", synth_mean_nan, CAEREC_EINVAL},
-    {"caerec_dataset_synthetic: struct_size 0", synth_struct_size, CAEREC_EINVAL},
+    {"caerec_dataset_synthetic: mean_per_user 0.5", synth_mean_low,
+     CAEREC_EINVAL},
+    {"caerec_dataset_synthetic: mean_per_user > n_items", synth_mean_high,
+     CAEREC_EINVAL},
+    {"caerec_dataset_synthetic: mean_per_user NaN", synth_mean_nan,
+     CAEREC_EINVAL},
+    {"caerec_dataset_synthetic: struct_size 0", synth_struct_size,
+     CAEREC_EINVAL},
     {"caerec_dataset_synthetic: 2^31 cells", synth_too_big, CAEREC_ETOOBIG},
-    {"caerec_dataset_synthetic: SIZE_MAX users and items", synth_size_max, CAEREC_EINVAL},
+    {"caerec_dataset_synthetic: SIZE_MAX users and items", synth_size_max,
+     CAEREC_EINVAL},
     /* configuration */
     {"caerec_config_create: NULL out", cfg_create_null, CAEREC_EINVAL},
     {"caerec_config_clone: NULL out", cfg_clone_null_out, CAEREC_EINVAL},
@@ -1315,17 +1611,21 @@ static const row rows[] = {
     {"caerec_config_set_int: c2 0", seti_c2_0, CAEREC_ERANGE},
     {"caerec_config_set_int: threads 0", seti_threads_0, CAEREC_ERANGE},
     {"caerec_config_set_int: threads 257", seti_threads_257, CAEREC_ERANGE},
-    {"caerec_config_set_int: threads INT64_MAX", seti_threads_huge, CAEREC_ERANGE},
+    {"caerec_config_set_int: threads INT64_MAX", seti_threads_huge,
+     CAEREC_ERANGE},
     {"caerec_config_set_int: batch 0", seti_batch_0, CAEREC_ERANGE},
     {"caerec_config_set_int: epochs -1", seti_epochs_neg, CAEREC_ERANGE},
-    {"caerec_config_set_int: patience INT64_MIN", seti_patience_neg, CAEREC_ERANGE},
+    {"caerec_config_set_int: patience INT64_MIN", seti_patience_neg,
+     CAEREC_ERANGE},
     {"caerec_config_set_int: orientation 2", seti_orientation, CAEREC_ERANGE},
     {"caerec_config_set_int: act-out 6", seti_act, CAEREC_ERANGE},
     {"caerec_config_set_int: act-in -1", seti_act_neg, CAEREC_ERANGE},
     {"caerec_config_set_int: early-stop 3", seti_early_stop, CAEREC_ERANGE},
-    {"caerec_config_set_int: max-memory -1", seti_max_memory_neg, CAEREC_ERANGE},
+    {"caerec_config_set_int: max-memory -1", seti_max_memory_neg,
+     CAEREC_ERANGE},
     {"caerec_config_set_int: real-valued lr", seti_lr_0, CAEREC_EINVAL},
-    {"caerec_config_set_int: real-valued dropout", seti_dropout_1, CAEREC_EINVAL},
+    {"caerec_config_set_int: real-valued dropout", seti_dropout_1,
+     CAEREC_EINVAL},
     {"caerec_config_set_double: NULL cfg", setd_null, CAEREC_EINVAL},
     {"caerec_config_set_double: option 22", setd_unknown, CAEREC_EINVAL},
     {"caerec_config_set_double: hidden 12.5", setd_hidden_frac, CAEREC_ERANGE},
@@ -1334,27 +1634,34 @@ static const row rows[] = {
     {"caerec_config_set_double: threads 2.5", setd_threads_frac, CAEREC_ERANGE},
     {"caerec_config_set_double: seed -1", setd_seed_neg, CAEREC_ERANGE},
     {"caerec_config_set_double: seed 2^64", setd_seed_2_64, CAEREC_ERANGE},
-    {"caerec_config_set_double: max-memory 1e30", setd_max_memory_huge, CAEREC_ERANGE},
-    {"caerec_config_set_double: dropout 1 (open bound)", setd_dropout_1, CAEREC_ERANGE},
-    {"caerec_config_set_double: dropout -0.01", setd_dropout_neg, CAEREC_ERANGE},
+    {"caerec_config_set_double: max-memory 1e30", setd_max_memory_huge,
+     CAEREC_ERANGE},
+    {"caerec_config_set_double: dropout 1 (open bound)", setd_dropout_1,
+     CAEREC_ERANGE},
+    {"caerec_config_set_double: dropout -0.01", setd_dropout_neg,
+     CAEREC_ERANGE},
     {"caerec_config_set_double: dropout NaN", setd_dropout_nan, CAEREC_ERANGE},
     {"caerec_config_set_double: lr 0 (open bound)", setd_lr_0, CAEREC_ERANGE},
     {"caerec_config_set_double: lr -1e-3", setd_lr_neg, CAEREC_ERANGE},
     {"caerec_config_set_double: lr NaN", setd_lr_nan, CAEREC_ERANGE},
     {"caerec_config_set_double: lr Inf", setd_lr_inf, CAEREC_ERANGE},
-    {"caerec_config_set_double: lr-decay 0 (open bound)", setd_decay_0, CAEREC_ERANGE},
-    {"caerec_config_set_double: lr-decay 1.0000001", setd_decay_above, CAEREC_ERANGE},
+    {"caerec_config_set_double: lr-decay 0 (open bound)", setd_decay_0,
+     CAEREC_ERANGE},
+    {"caerec_config_set_double: lr-decay 1.0000001", setd_decay_above,
+     CAEREC_ERANGE},
     {"caerec_config_set_double: alpha -1", setd_alpha_neg, CAEREC_ERANGE},
     {"caerec_config_set_double: beta Inf", setd_beta_inf, CAEREC_ERANGE},
     {"caerec_config_set_double: gamma NaN", setd_gamma_nan, CAEREC_ERANGE},
     {"caerec_config_set_double: l2 -Inf", setd_l2_neg_inf, CAEREC_ERANGE},
-    {"caerec_config_set_double: like-threshold Inf", setd_like_inf, CAEREC_ERANGE},
+    {"caerec_config_set_double: like-threshold Inf", setd_like_inf,
+     CAEREC_ERANGE},
     {"caerec_config_set: NULL cfg", sets_null_cfg, CAEREC_EINVAL},
     {"caerec_config_set: NULL name", sets_null_name, CAEREC_EINVAL},
     {"caerec_config_set: NULL value", sets_null_value, CAEREC_EINVAL},
     {"caerec_config_set: unknown name 'hiden'", sets_unknown, CAEREC_EINVAL},
     {"caerec_config_set: empty name", sets_empty_name, CAEREC_EINVAL},
-    {"caerec_config_set: 'HIDDEN' (names are lower case)", sets_case, CAEREC_EINVAL},
+    {"caerec_config_set: 'HIDDEN' (names are lower case)", sets_case,
+     CAEREC_EINVAL},
     {"caerec_config_set: hidden 'abc'", sets_not_number, CAEREC_EINVAL},
     {"caerec_config_set: hidden '12abc'", sets_trailing, CAEREC_EINVAL},
     {"caerec_config_set: hidden ''", sets_empty_value, CAEREC_EINVAL},
@@ -1374,7 +1681,8 @@ static const row rows[] = {
     {"caerec_config_set: lr 'fast'", sets_lr_text, CAEREC_EINVAL},
     {"caerec_config_set: lr-decay '0'", sets_decay_0, CAEREC_ERANGE},
     {"caerec_config_set: c1 '1025'", sets_c1_big, CAEREC_ERANGE},
-    {"caerec_config_set: max-memory '-1000'", sets_max_memory_neg, CAEREC_ERANGE},
+    {"caerec_config_set: max-memory '-1000'", sets_max_memory_neg,
+     CAEREC_ERANGE},
     {"caerec_config_get_int: NULL cfg", geti_null, CAEREC_EINVAL},
     {"caerec_config_get_int: NULL out", geti_null_out, CAEREC_EINVAL},
     {"caerec_config_get_int: option 22", geti_unknown, CAEREC_EINVAL},
@@ -1386,37 +1694,52 @@ static const row rows[] = {
     {"caerec_estimate_memory: NULL cfg", est_null_cfg, CAEREC_EINVAL},
     {"caerec_estimate_memory: NULL dataset", est_null_ds, CAEREC_EINVAL},
     {"caerec_estimate_memory: empty dataset", est_empty, CAEREC_EEMPTY},
-    {"caerec_estimate_memory: hidden 65536 x 2^40 items", est_overflow, CAEREC_ETOOBIG},
-    {"caerec_estimate_memory: SIZE_MAX/2 items", est_overflow_small_model, CAEREC_ETOOBIG},
+    {"caerec_estimate_memory: hidden 65536 x 2^40 items", est_overflow,
+     CAEREC_ETOOBIG},
+    {"caerec_estimate_memory: SIZE_MAX/2 items", est_overflow_small_model,
+     CAEREC_ETOOBIG},
     {"caerec_model_create: NULL out", create_null_out, CAEREC_EINVAL},
     {"caerec_model_create: NULL cfg", create_null_cfg, CAEREC_EINVAL},
     {"caerec_model_create: NULL dataset", create_null_ds, CAEREC_EINVAL},
     {"caerec_model_create: empty dataset", create_empty, CAEREC_EEMPTY},
-    {"caerec_model_create: hidden 65536 x 2^40 items", create_overflow, CAEREC_ETOOBIG},
-    {"caerec_model_create: max-memory 1000 bytes", create_max_memory_1000, CAEREC_ETOOBIG},
-    {"caerec_model_create: max-memory one byte below the estimate", create_tight, CAEREC_ETOOBIG},
+    {"caerec_model_create: hidden 65536 x 2^40 items", create_overflow,
+     CAEREC_ETOOBIG},
+    {"caerec_model_create: max-memory 1000 bytes", create_max_memory_1000,
+     CAEREC_ETOOBIG},
+    {"caerec_model_create: max-memory one byte below the estimate",
+     create_tight, CAEREC_ETOOBIG},
     {"caerec_model_train_step: NULL model", step_null, CAEREC_EINVAL},
-    {"caerec_model_train_step: model loaded from a model file", step_loaded, CAEREC_ESTATE},
+    {"caerec_model_train_step: model loaded from a model file", step_loaded,
+     CAEREC_ESTATE},
     {"caerec_model_train_epoch: NULL model", epoch_null, CAEREC_EINVAL},
-    {"caerec_model_train_epoch: model loaded from a model file", epoch_loaded, CAEREC_ESTATE},
+    {"caerec_model_train_epoch: model loaded from a model file", epoch_loaded,
+     CAEREC_ESTATE},
     {"caerec_model_fit: NULL model", fit_null, CAEREC_EINVAL},
-    {"caerec_model_fit: model loaded from a model file", fit_loaded, CAEREC_ESTATE},
+    {"caerec_model_fit: model loaded from a model file", fit_loaded,
+     CAEREC_ESTATE},
     {"caerec_model_fit: best->struct_size 0", fit_best_size, CAEREC_EINVAL},
-    {"caerec_model_fit: validation scale 1..10", fit_valid_scale, CAEREC_EINVAL},
-    {"caerec_model_fit: validation without scale", fit_valid_no_scale, CAEREC_EINVAL},
+    {"caerec_model_fit: validation scale 1..10", fit_valid_scale,
+     CAEREC_EINVAL},
+    {"caerec_model_fit: validation without scale", fit_valid_no_scale,
+     CAEREC_EINVAL},
     {"caerec_model_user_id: NULL model", m_user_id_null, CAEREC_EINVAL},
     {"caerec_model_user_id: NULL out", m_user_id_null_out, CAEREC_EINVAL},
     {"caerec_model_user_id: index n", m_user_id_n, CAEREC_ENOTFOUND},
-    {"caerec_model_user_id: index SIZE_MAX (loaded model)", m_user_id_max, CAEREC_ENOTFOUND},
+    {"caerec_model_user_id: index SIZE_MAX (loaded model)", m_user_id_max,
+     CAEREC_ENOTFOUND},
     {"caerec_model_item_id: NULL model", m_item_id_null, CAEREC_EINVAL},
     {"caerec_model_item_id: NULL out", m_item_id_null_out, CAEREC_EINVAL},
-    {"caerec_model_item_id: index n (item orientation)", m_item_id_n, CAEREC_ENOTFOUND},
+    {"caerec_model_item_id: index n (item orientation)", m_item_id_n,
+     CAEREC_ENOTFOUND},
     {"caerec_model_item_index: NULL model", m_item_index_null, CAEREC_EINVAL},
     {"caerec_model_item_index: NULL out", m_item_index_null_out, CAEREC_EINVAL},
-    {"caerec_model_item_index: unknown item", m_item_index_unknown, CAEREC_ENOTFOUND},
-    {"caerec_model_item_index: a user id", m_item_index_user_id, CAEREC_ENOTFOUND},
+    {"caerec_model_item_index: unknown item", m_item_index_unknown,
+     CAEREC_ENOTFOUND},
+    {"caerec_model_item_index: a user id", m_item_index_user_id,
+     CAEREC_ENOTFOUND},
     {"caerec_model_config: NULL out", m_config_null_out, CAEREC_EINVAL},
-    {"caerec_model_file_version: NULL model", m_file_version_null_model, CAEREC_EINVAL},
+    {"caerec_model_file_version: NULL model", m_file_version_null_model,
+     CAEREC_EINVAL},
     {"caerec_model_config: NULL model", m_config_null_model, CAEREC_EINVAL},
     /* prediction */
     {"caerec_score_from_name: NULL name", score_name_null, CAEREC_EINVAL},
@@ -1424,34 +1747,51 @@ static const row rows[] = {
     {"caerec_score_from_name: 'ratings'", score_name_unknown, CAEREC_EINVAL},
     {"caerec_score_from_name: ''", score_name_empty, CAEREC_EINVAL},
     {"caerec_scorer_create: NULL out", scorer_create_null_out, CAEREC_EINVAL},
-    {"caerec_scorer_create: NULL model", scorer_create_null_model, CAEREC_EINVAL},
+    {"caerec_scorer_create: NULL model", scorer_create_null_model,
+     CAEREC_EINVAL},
     {"caerec_scorer_set_user: NULL scorer", set_user_null, CAEREC_EINVAL},
-    {"caerec_scorer_set_user: unknown user (scorer keeps its user)", set_user_unknown, CAEREC_ENOTFOUND},
-    {"caerec_scorer_set_user: an item id (item orientation)", set_user_unknown_item_sc, CAEREC_ENOTFOUND},
-    {"caerec_scorer_set_user: INT64_MAX on a scorer without user", set_user_fresh_unknown, CAEREC_ENOTFOUND},
+    {"caerec_scorer_set_user: unknown user (scorer keeps its user)",
+     set_user_unknown, CAEREC_ENOTFOUND},
+    {"caerec_scorer_set_user: an item id (item orientation)",
+     set_user_unknown_item_sc, CAEREC_ENOTFOUND},
+    {"caerec_scorer_set_user: INT64_MAX on a scorer without user",
+     set_user_fresh_unknown, CAEREC_ENOTFOUND},
     {"caerec_scorer_set_history: NULL scorer", history_null_sc, CAEREC_EINVAL},
-    {"caerec_scorer_set_history: NULL history", history_null_history, CAEREC_EINVAL},
-    {"caerec_scorer_set_history: item orientation, scale 1..10", history_item_scale, CAEREC_EINVAL},
-    {"caerec_scorer_set_history: item orientation, user not in the history", history_item_no_user, CAEREC_ENOTFOUND},
-    {"caerec_scorer_set_history: item orientation, type unknown to the model", history_item_bad_type, CAEREC_EINVAL},
-    {"caerec_scorer_set_history: history scale 1..10", history_scale, CAEREC_EINVAL},
-    {"caerec_scorer_set_history: K=0 model, rated history", history_no_scale, CAEREC_EINVAL},
-    {"caerec_scorer_set_history: type unknown to the model", history_bad_type, CAEREC_EINVAL},
-    {"caerec_scorer_set_history: user not in the history", history_no_user, CAEREC_ENOTFOUND},
-    {"caerec_scorer_set_history: training user absent from history", history_fresh_no_user, CAEREC_ENOTFOUND},
+    {"caerec_scorer_set_history: NULL history", history_null_history,
+     CAEREC_EINVAL},
+    {"caerec_scorer_set_history: item orientation, scale 1..10",
+     history_item_scale, CAEREC_EINVAL},
+    {"caerec_scorer_set_history: item orientation, user not in the history",
+     history_item_no_user, CAEREC_ENOTFOUND},
+    {"caerec_scorer_set_history: item orientation, type unknown to the model",
+     history_item_bad_type, CAEREC_EINVAL},
+    {"caerec_scorer_set_history: history scale 1..10", history_scale,
+     CAEREC_EINVAL},
+    {"caerec_scorer_set_history: K=0 model, rated history", history_no_scale,
+     CAEREC_EINVAL},
+    {"caerec_scorer_set_history: type unknown to the model", history_bad_type,
+     CAEREC_EINVAL},
+    {"caerec_scorer_set_history: user not in the history", history_no_user,
+     CAEREC_ENOTFOUND},
+    {"caerec_scorer_set_history: training user absent from history",
+     history_fresh_no_user, CAEREC_ENOTFOUND},
     {"caerec_scorer_get: NULL scorer", get_null, CAEREC_EINVAL},
     {"caerec_scorer_get: NULL out", get_null_out, CAEREC_EINVAL},
     {"caerec_scorer_get: before set_user", get_no_user, CAEREC_ESTATE},
-    {"caerec_scorer_get: rating before set_user", get_no_user_rating, CAEREC_ESTATE},
+    {"caerec_scorer_get: rating before set_user", get_no_user_rating,
+     CAEREC_ESTATE},
     {"caerec_scorer_get: unknown item", get_unknown_item, CAEREC_ENOTFOUND},
     {"caerec_scorer_get: score 6", get_bad_score, CAEREC_EINVAL},
     {"caerec_scorer_get: score -1", get_neg_score, CAEREC_EINVAL},
-    {"caerec_scorer_get: K=0 model, rating", get_k0_rating, CAEREC_EUNSUPPORTED},
+    {"caerec_scorer_get: K=0 model, rating", get_k0_rating,
+     CAEREC_EUNSUPPORTED},
     {"caerec_scorer_get: K=0 model, like", get_k0_like, CAEREC_EUNSUPPORTED},
     {"caerec_scorer_get: K=0 model, joint", get_k0_joint, CAEREC_EUNSUPPORTED},
-    {"caerec_scorer_get: K=0 model, discovery", get_k0_discovery, CAEREC_EUNSUPPORTED},
+    {"caerec_scorer_get: K=0 model, discovery", get_k0_discovery,
+     CAEREC_EUNSUPPORTED},
     {"caerec_scorer_levels: NULL scorer", levels_null, CAEREC_EINVAL},
-    {"caerec_scorer_levels: NULL out, capacity 5", levels_null_out, CAEREC_EINVAL},
+    {"caerec_scorer_levels: NULL out, capacity 5", levels_null_out,
+     CAEREC_EINVAL},
     {"caerec_scorer_levels: before set_user", levels_no_user, CAEREC_ESTATE},
     {"caerec_scorer_levels: unknown item", levels_unknown, CAEREC_ENOTFOUND},
     {"caerec_scorer_seen: NULL scorer", seen_null, CAEREC_EINVAL},
@@ -1464,36 +1804,53 @@ static const row rows[] = {
     {"caerec_scorer_all: room for n - 1 scores", all_short, CAEREC_EINVAL},
     {"caerec_scorer_all: room for 0 scores", all_zero, CAEREC_EINVAL},
     {"caerec_scorer_all: score 99", all_bad_score, CAEREC_EINVAL},
-    {"caerec_scorer_all: K=0 model, rating", all_k0_rating, CAEREC_EUNSUPPORTED},
+    {"caerec_scorer_all: K=0 model, rating", all_k0_rating,
+     CAEREC_EUNSUPPORTED},
     {"caerec_scorer_recommend: NULL scorer", rec_null, CAEREC_EINVAL},
     {"caerec_scorer_recommend: NULL out_n", rec_null_n, CAEREC_EINVAL},
-    {"caerec_scorer_recommend: NULL out_items, k 4", rec_null_items, CAEREC_EINVAL},
+    {"caerec_scorer_recommend: NULL out_items, k 4", rec_null_items,
+     CAEREC_EINVAL},
     {"caerec_scorer_recommend: before set_user", rec_no_user, CAEREC_ESTATE},
-    {"caerec_scorer_recommend: opts->struct_size 0", rec_struct_size, CAEREC_EINVAL},
-    {"caerec_scorer_recommend: NULL allow, n_allow 3", rec_allow_null, CAEREC_EINVAL},
-    {"caerec_scorer_recommend: NULL deny, n_deny 1", rec_deny_null, CAEREC_EINVAL},
+    {"caerec_scorer_recommend: opts->struct_size 0", rec_struct_size,
+     CAEREC_EINVAL},
+    {"caerec_scorer_recommend: NULL allow, n_allow 3", rec_allow_null,
+     CAEREC_EINVAL},
+    {"caerec_scorer_recommend: NULL deny, n_deny 1", rec_deny_null,
+     CAEREC_EINVAL},
     {"caerec_scorer_recommend: score 6", rec_bad_score, CAEREC_EINVAL},
-    {"caerec_scorer_recommend: K=0 model, like", rec_k0_like, CAEREC_EUNSUPPORTED},
+    {"caerec_scorer_recommend: K=0 model, like", rec_k0_like,
+     CAEREC_EUNSUPPORTED},
     {"caerec_predict: NULL model", predict_null, CAEREC_EINVAL},
     {"caerec_predict: NULL out", predict_null_out, CAEREC_EINVAL},
     {"caerec_predict: unknown user", predict_unknown_user, CAEREC_ENOTFOUND},
-    {"caerec_predict: unknown item (item orientation)", predict_unknown_item, CAEREC_ENOTFOUND},
+    {"caerec_predict: unknown item (item orientation)", predict_unknown_item,
+     CAEREC_ENOTFOUND},
     {"caerec_predict: score 6", predict_bad_score, CAEREC_EINVAL},
-    {"caerec_predict: K=0 model, rating", predict_k0_rating, CAEREC_EUNSUPPORTED},
+    {"caerec_predict: K=0 model, rating", predict_k0_rating,
+     CAEREC_EUNSUPPORTED},
     {"caerec_recommend_batch: NULL model", batch_null_model, CAEREC_EINVAL},
-    {"caerec_recommend_batch: NULL users, n 3", batch_null_users, CAEREC_EINVAL},
-    {"caerec_recommend_batch: NULL out_counts", batch_null_counts, CAEREC_EINVAL},
-    {"caerec_recommend_batch: NULL out_items, k 4", batch_null_items, CAEREC_EINVAL},
-    {"caerec_recommend_batch: unknown last user", batch_unknown_last, CAEREC_ENOTFOUND},
-    {"caerec_recommend_batch: unknown last user (item orientation)", batch_unknown_item_model, CAEREC_ENOTFOUND},
-    {"caerec_recommend_batch: n_users * k overflows", batch_overflow, CAEREC_ETOOBIG},
-    {"caerec_recommend_batch: opts->struct_size 1", batch_struct_size, CAEREC_EINVAL},
-    {"caerec_recommend_batch: K=0 model, rating", batch_k0_rating, CAEREC_EUNSUPPORTED},
+    {"caerec_recommend_batch: NULL users, n 3", batch_null_users,
+     CAEREC_EINVAL},
+    {"caerec_recommend_batch: NULL out_counts", batch_null_counts,
+     CAEREC_EINVAL},
+    {"caerec_recommend_batch: NULL out_items, k 4", batch_null_items,
+     CAEREC_EINVAL},
+    {"caerec_recommend_batch: unknown last user", batch_unknown_last,
+     CAEREC_ENOTFOUND},
+    {"caerec_recommend_batch: unknown last user (item orientation)",
+     batch_unknown_item_model, CAEREC_ENOTFOUND},
+    {"caerec_recommend_batch: n_users * k overflows", batch_overflow,
+     CAEREC_ETOOBIG},
+    {"caerec_recommend_batch: opts->struct_size 1", batch_struct_size,
+     CAEREC_EINVAL},
+    {"caerec_recommend_batch: K=0 model, rating", batch_k0_rating,
+     CAEREC_EUNSUPPORTED},
     /* evaluation */
     {"caerec_evaluate_ratings: NULL model", evr_null_model, CAEREC_EINVAL},
     {"caerec_evaluate_ratings: NULL test", evr_null_test, CAEREC_EINVAL},
     {"caerec_evaluate_ratings: NULL out", evr_null_out, CAEREC_EINVAL},
-    {"caerec_evaluate_ratings: out->struct_size 0", evr_struct_size, CAEREC_EINVAL},
+    {"caerec_evaluate_ratings: out->struct_size 0", evr_struct_size,
+     CAEREC_EINVAL},
     {"caerec_evaluate_ratings: test scale 1..10", evr_scale, CAEREC_EINVAL},
     {"caerec_evaluate_ratings: K=0 model", evr_k0, CAEREC_EUNSUPPORTED},
     {"caerec_evaluate_topk: NULL model", evk_null_model, CAEREC_EINVAL},
@@ -1501,7 +1858,8 @@ static const row rows[] = {
     {"caerec_evaluate_topk: NULL ks, n_k 2", evk_null_ks, CAEREC_EINVAL},
     {"caerec_evaluate_topk: NULL out", evk_null_out, CAEREC_EINVAL},
     {"caerec_evaluate_topk: ks[1] == 0", evk_k_zero, CAEREC_EINVAL},
-    {"caerec_evaluate_topk: out[0].struct_size 0", evk_struct_size, CAEREC_EINVAL},
+    {"caerec_evaluate_topk: out[0].struct_size 0", evk_struct_size,
+     CAEREC_EINVAL},
     /* persistence */
     {"caerec_model_save: NULL model", save_null_model, CAEREC_EINVAL},
     {"caerec_model_save: NULL path", save_null_path, CAEREC_EINVAL},
@@ -1512,7 +1870,8 @@ static const row rows[] = {
     {"caerec_model_load: NULL path", mload_null_path, CAEREC_EINVAL},
     {"caerec_model_load: missing file", mload_missing, CAEREC_EIO},
     {"caerec_model_load: a directory", mload_dir, CAEREC_EIO},
-    {"caerec_model_load: empty file (a prefix of the magic: truncated)", mload_empty, CAEREC_ECORRUPT},
+    {"caerec_model_load: empty file (a prefix of the magic: truncated)",
+     mload_empty, CAEREC_ECORRUPT},
     {"caerec_model_load: text file", mload_text, CAEREC_EFORMAT},
     {"caerec_model_load: interaction file", mload_interactions, CAEREC_EFORMAT},
     {"caerec_model_load: wrong magic", mload_magic, CAEREC_EFORMAT},
@@ -1524,24 +1883,34 @@ static const row rows[] = {
     {"caerec_model_load: last byte missing", mload_lastbyte, CAEREC_ECORRUPT},
     {"caerec_model_load: 16 bytes appended", mload_tail, CAEREC_ECORRUPT},
     {"caerec_model_load: one bit flipped", mload_flip, CAEREC_ECORRUPT},
-    {"caerec_model_load: section table past the end (checksum fixed)", mload_table, CAEREC_ECORRUPT},
+    {"caerec_model_load: section table past the end (checksum fixed)",
+     mload_table, CAEREC_ECORRUPT},
     {"caerec_model_save_buffer: NULL model", savebuf_null_model, CAEREC_EINVAL},
-    {"caerec_model_save_buffer: NULL out_buffer", savebuf_null_buffer, CAEREC_EINVAL},
-    {"caerec_model_save_buffer: NULL out_size", savebuf_null_size, CAEREC_EINVAL},
+    {"caerec_model_save_buffer: NULL out_buffer", savebuf_null_buffer,
+     CAEREC_EINVAL},
+    {"caerec_model_save_buffer: NULL out_size", savebuf_null_size,
+     CAEREC_EINVAL},
     {"caerec_model_load_buffer: NULL out", loadbuf_null_out, CAEREC_EINVAL},
-    {"caerec_model_load_buffer: NULL buffer, size 100", loadbuf_null_buffer, CAEREC_EINVAL},
-    {"caerec_model_load_buffer: size 0 (truncated)", loadbuf_zero, CAEREC_ECORRUPT},
-    {"caerec_model_load_buffer: 100 bytes of text", loadbuf_junk, CAEREC_EFORMAT},
-    {"caerec_model_load_buffer: the magic alone", loadbuf_magic_only, CAEREC_ECORRUPT},
+    {"caerec_model_load_buffer: NULL buffer, size 100", loadbuf_null_buffer,
+     CAEREC_EINVAL},
+    {"caerec_model_load_buffer: size 0 (truncated)", loadbuf_zero,
+     CAEREC_ECORRUPT},
+    {"caerec_model_load_buffer: 100 bytes of text", loadbuf_junk,
+     CAEREC_EFORMAT},
+    {"caerec_model_load_buffer: the magic alone", loadbuf_magic_only,
+     CAEREC_ECORRUPT},
     {"caerec_checkpoint_save: NULL model", ckpt_save_null, CAEREC_EINVAL},
     {"caerec_checkpoint_save: NULL path", ckpt_save_null_path, CAEREC_EINVAL},
-    {"caerec_checkpoint_save: model loaded from a model file", ckpt_save_loaded, CAEREC_ESTATE},
+    {"caerec_checkpoint_save: model loaded from a model file", ckpt_save_loaded,
+     CAEREC_ESTATE},
     {"caerec_checkpoint_save: missing folder", ckpt_save_no_dir, CAEREC_EIO},
     {"caerec_checkpoint_load: NULL out", ckpt_load_null_out, CAEREC_EINVAL},
     {"caerec_checkpoint_load: NULL path", ckpt_load_null_path, CAEREC_EINVAL},
     {"caerec_checkpoint_load: missing file", ckpt_load_missing, CAEREC_EIO},
-    {"caerec_checkpoint_load: a model file", ckpt_load_model_file, CAEREC_EFORMAT},
-    {"caerec_checkpoint_load: format version 2", ckpt_load_newer, CAEREC_EFORMAT},
+    {"caerec_checkpoint_load: a model file", ckpt_load_model_file,
+     CAEREC_EFORMAT},
+    {"caerec_checkpoint_load: format version 2", ckpt_load_newer,
+     CAEREC_EFORMAT},
     {"caerec_checkpoint_load: text file", ckpt_load_text, CAEREC_EFORMAT},
 };
 #define N_ROWS (sizeof rows / sizeof rows[0])
@@ -1613,8 +1982,14 @@ typedef struct query {
 } query;
 
 #define QF(name) static int name(fx *f UNUSED)
-QF(q_version_number) { return caerec_version_number() == CAEREC_VERSION_NUMBER; }
-QF(q_version_string) { return strcmp(caerec_version_string(), CAEREC_VERSION_STRING) == 0; }
+QF(q_version_number)
+{
+    return caerec_version_number() == CAEREC_VERSION_NUMBER;
+}
+QF(q_version_string)
+{
+    return strcmp(caerec_version_string(), CAEREC_VERSION_STRING) == 0;
+}
 QF(q_strerror_unknown)
 {
     return strcmp(caerec_strerror(1), "unknown error") == 0 &&
@@ -1643,17 +2018,37 @@ QF(q_ds_counts_null)
            caerec_dataset_n_ratings(NULL) == 0 &&
            caerec_dataset_n_cells(NULL) == 0;
 }
-QF(q_ds_n_users) { return caerec_dataset_n_users(NULL) == 0 && caerec_dataset_n_users(f->ds_empty) == 0; }
-QF(q_ds_n_items) { return caerec_dataset_n_items(NULL) == 0 && caerec_dataset_n_items(f->ds_empty) == 0; }
-QF(q_ds_n_ratings) { return caerec_dataset_n_ratings(NULL) == 0 && caerec_dataset_n_ratings(f->ds_implicit) == 0; }
-QF(q_ds_n_cells) { return caerec_dataset_n_cells(NULL) == 0 && caerec_dataset_n_cells(f->ds_empty) == 0; }
+QF(q_ds_n_users)
+{
+    return caerec_dataset_n_users(NULL) == 0 &&
+           caerec_dataset_n_users(f->ds_empty) == 0;
+}
+QF(q_ds_n_items)
+{
+    return caerec_dataset_n_items(NULL) == 0 &&
+           caerec_dataset_n_items(f->ds_empty) == 0;
+}
+QF(q_ds_n_ratings)
+{
+    return caerec_dataset_n_ratings(NULL) == 0 &&
+           caerec_dataset_n_ratings(f->ds_implicit) == 0;
+}
+QF(q_ds_n_cells)
+{
+    return caerec_dataset_n_cells(NULL) == 0 &&
+           caerec_dataset_n_cells(f->ds_empty) == 0;
+}
 QF(q_ds_n_typed)
 {
     return caerec_dataset_n_typed(NULL, 0) == 0 &&
            caerec_dataset_n_typed(f->ds, 2) == 0 &&
            caerec_dataset_n_typed(f->ds, UINT32_MAX) == 0;
 }
-QF(q_ds_n_levels) { return caerec_dataset_n_levels(NULL) == 0 && caerec_dataset_n_levels(f->ds_implicit) == 0; }
+QF(q_ds_n_levels)
+{
+    return caerec_dataset_n_levels(NULL) == 0 &&
+           caerec_dataset_n_levels(f->ds_implicit) == 0;
+}
 QF(q_ds_levels)
 {
     double out[3] = {-1, -1, -1};
@@ -1662,7 +2057,11 @@ QF(q_ds_levels)
            caerec_dataset_levels(f->ds, out, 2) == 5 && out[0] == 1 &&
            out[1] == 2 && out[2] == -1;
 }
-QF(q_ds_n_types) { return caerec_dataset_n_types(NULL) == 0 && caerec_dataset_n_types(f->ds_scale10) == 0; }
+QF(q_ds_n_types)
+{
+    return caerec_dataset_n_types(NULL) == 0 &&
+           caerec_dataset_n_types(f->ds_scale10) == 0;
+}
 QF(q_ds_type_name)
 {
     return caerec_dataset_type_name(NULL, 0) == NULL &&
@@ -1686,10 +2085,17 @@ QF(q_model_free_null)
     caerec_model_free(NULL);
     return 1;
 }
-QF(q_model_epoch) { return caerec_model_epoch(NULL) == 0 && caerec_model_epoch(f->loaded) == 0; }
+QF(q_model_epoch)
+{
+    return caerec_model_epoch(NULL) == 0 && caerec_model_epoch(f->loaded) == 0;
+}
 QF(q_model_n_users) { return caerec_model_n_users(NULL) == 0; }
 QF(q_model_n_items) { return caerec_model_n_items(NULL) == 0; }
-QF(q_model_n_levels) { return caerec_model_n_levels(NULL) == 0 && caerec_model_n_levels(f->k0) == 0; }
+QF(q_model_n_levels)
+{
+    return caerec_model_n_levels(NULL) == 0 &&
+           caerec_model_n_levels(f->k0) == 0;
+}
 QF(q_model_levels)
 {
     double out[2] = {-1, -1};
@@ -1721,7 +2127,8 @@ QF(q_scorer_free_null)
 static const query queries[] = {
     {"caerec_version_number: equals CAEREC_VERSION_NUMBER", q_version_number},
     {"caerec_version_string: equals CAEREC_VERSION_STRING", q_version_string},
-    {"caerec_strerror: 1, -15, INT32_MIN are unknown errors", q_strerror_unknown},
+    {"caerec_strerror: 1, -15, INT32_MIN are unknown errors",
+     q_strerror_unknown},
     {"caerec_last_error: the last failure's message", q_last_error},
     {"caerec_free: NULL", q_free_null},
     {"caerec_dataset_free: NULL", q_ds_free_null},

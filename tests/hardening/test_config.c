@@ -33,7 +33,7 @@ typedef struct spec {
     caerec_option opt;
     const char *name;
     kind kind;
-    double lo, hi;       /* documented range; hi = INFINITY when open-ended */
+    double lo, hi; /* documented range; hi = INFINITY when open-ended */
     int open_lo, open_hi;
     const char *const *names; /* ENUM: value names in enum order */
 } spec;
@@ -64,8 +64,8 @@ static const spec specs[N_OPTIONS] = {
     {CAEREC_OPT_PATIENCE, "patience", INT, 0, INFINITY, 0, 0, NULL},
     {CAEREC_OPT_SEED, "seed", INT, 0, U64_MAX_D, 0, 0, NULL},
     {CAEREC_OPT_THREADS, "threads", INT, 1, 256, 0, 0, NULL},
-    {CAEREC_OPT_LIKE_THRESHOLD, "like-threshold", REAL, -INFINITY, INFINITY,
-     1, 1, NULL},
+    {CAEREC_OPT_LIKE_THRESHOLD, "like-threshold", REAL, -INFINITY, INFINITY, 1,
+     1, NULL},
     {CAEREC_OPT_EARLY_STOP, "early-stop", ENUM, 0, 2, 0, 0, metrics},
     {CAEREC_OPT_MAX_MEMORY, "max-memory", INT, 0, U64_MAX_D, 0, 0, NULL},
 };
@@ -93,10 +93,7 @@ static int64_t get_i(const caerec_config *cfg, caerec_option opt)
 }
 
 /* Same value, NaN equal to NaN. */
-static int same(double a, double b)
-{
-    return a == b || (isnan(a) && isnan(b));
-}
+static int same(double a, double b) { return a == b || (isnan(a) && isnan(b)); }
 
 static int in_range(const spec *s, double v)
 {
@@ -116,9 +113,8 @@ static int in_range(const spec *s, double v)
         double before_ = get_d(cfg, (s)->opt);                                 \
         int rc_ = (call);                                                      \
         if (rc_ != (code))                                                     \
-            fail_msg("option %s: %s returned %d (%s), expected %s",            \
-                     (s)->name, #call, rc_, caerec_strerror(rc_),              \
-                     caerec_strerror(code));                                   \
+            fail_msg("option %s: %s returned %d (%s), expected %s", (s)->name, \
+                     #call, rc_, caerec_strerror(rc_), caerec_strerror(code)); \
         assert_true(caerec_last_error()[0] != '\0');                           \
         assert_true(same(get_d(cfg, (s)->opt), before_));                      \
     } while (0)
@@ -215,14 +211,14 @@ static void test_set_by_name(void **state)
         caerec_config *ref = new_config();
         for (int p = 0; p <= o; p++) {
             char t2[64];
-            double w = other_value(&specs[p], get_d(ref, specs[p].opt), t2,
-                                   sizeof t2);
+            double w =
+                other_value(&specs[p], get_d(ref, specs[p].opt), t2, sizeof t2);
             (void)w;
             assert_int_equal(caerec_config_set(ref, specs[p].name, t2), 0);
         }
         for (int p = 0; p < N_OPTIONS; p++)
-            assert_true(same(get_d(cfg, specs[p].opt),
-                             get_d(ref, specs[p].opt)));
+            assert_true(
+                same(get_d(cfg, specs[p].opt), get_d(ref, specs[p].opt)));
         caerec_config_free(ref);
         if (s->kind == ENUM)
             for (int e = 0; s->names[e]; e++) {
@@ -368,7 +364,8 @@ static void test_named_boundaries(void **state)
     const spec *hidden = &specs[CAEREC_OPT_HIDDEN];
     assert_int_equal(caerec_config_set_double(cfg, CAEREC_OPT_HIDDEN, 12.0), 0);
     assert_int_equal(get_i(cfg, CAEREC_OPT_HIDDEN), 12);
-    REJECTED(cfg, hidden, caerec_config_set_double(cfg, CAEREC_OPT_HIDDEN, 12.5),
+    REJECTED(cfg, hidden,
+             caerec_config_set_double(cfg, CAEREC_OPT_HIDDEN, 12.5),
              CAEREC_ERANGE);
     assert_int_equal(get_i(cfg, CAEREC_OPT_HIDDEN), 12);
     caerec_config_free(cfg);
@@ -386,7 +383,8 @@ static void test_clone_independent(void **state)
     assert_non_null(b);
     assert_ptr_not_equal(a, b);
     for (int o = 0; o < N_OPTIONS; o++)
-        assert_true(same(get_d(a, (caerec_option)o), get_d(b, (caerec_option)o)));
+        assert_true(
+            same(get_d(a, (caerec_option)o), get_d(b, (caerec_option)o)));
     assert_int_equal(get_i(b, CAEREC_OPT_SEED), -1);
     assert_int_equal(caerec_config_set(b, "hidden", "5"), 0);
     assert_int_equal(caerec_config_set_double(a, CAEREC_OPT_DROPOUT, 0.125), 0);
@@ -422,8 +420,8 @@ static void test_model_config_copy(void **state)
     assert_non_null(got);
     assert_ptr_not_equal(got, cfg);
     for (int o = 0; o < N_OPTIONS; o++)
-        assert_true(same(get_d(got, (caerec_option)o),
-                         get_d(cfg, (caerec_option)o)));
+        assert_true(
+            same(get_d(got, (caerec_option)o), get_d(cfg, (caerec_option)o)));
     /* Neither the caller's config nor the copy reaches into the model. */
     assert_int_equal(caerec_config_set(cfg, "hidden", "9"), 0);
     assert_int_equal(caerec_config_set(got, "c1", "11"), 0);
@@ -441,19 +439,20 @@ static void test_model_config_copy(void **state)
 
 /* n_params: C*C1 + C1 + n*C1*d + d + d*n*C2 + n*C2 + C2*(K+1) + K+1, n the
  * column count in the model's orientation. */
-static size_t expected_params(size_t K, size_t T, size_t n, size_t d,
-                              size_t c1, size_t c2)
+static size_t expected_params(size_t K, size_t T, size_t n, size_t d, size_t c1,
+                              size_t c2)
 {
     size_t C = K + T;
     return C * c1 + c1 + n * c1 * d + d + d * n * c2 + n * c2 + c2 * (K + 1) +
            K + 1;
 }
 
-static void check_model(caerec_dataset *ds, caerec_orientation orient,
-                        size_t d, size_t c1, size_t c2)
+static void check_model(caerec_dataset *ds, caerec_orientation orient, size_t d,
+                        size_t c1, size_t c2)
 {
     caerec_config *cfg = hard_config(orient);
-    assert_int_equal(caerec_config_set_int(cfg, CAEREC_OPT_HIDDEN, (int64_t)d), 0);
+    assert_int_equal(caerec_config_set_int(cfg, CAEREC_OPT_HIDDEN, (int64_t)d),
+                     0);
     assert_int_equal(caerec_config_set_int(cfg, CAEREC_OPT_C1, (int64_t)c1), 0);
     assert_int_equal(caerec_config_set_int(cfg, CAEREC_OPT_C2, (int64_t)c2), 0);
     size_t training = 0, serving = 0;
@@ -527,7 +526,8 @@ static void test_estimate_memory(void **state)
         caerec_config *cfg = hard_config((caerec_orientation)orient);
         size_t prev_t = 0, prev_s = 0;
         for (int64_t d = 1; d <= 65536; d *= 4) {
-            assert_int_equal(caerec_config_set_int(cfg, CAEREC_OPT_HIDDEN, d), 0);
+            assert_int_equal(caerec_config_set_int(cfg, CAEREC_OPT_HIDDEN, d),
+                             0);
             size_t t = 0, s = 0, t_only = 0, s_only = 0;
             assert_int_equal(caerec_estimate_memory(cfg, ds, &t, &s), 0);
             assert_true(s < t);
@@ -576,8 +576,8 @@ static void test_strerror(void **state)
             fail_msg("status %d has no description", code);
         for (int prev = 0; prev > code; prev--)
             if (strcmp(seen[-prev], s) == 0)
-                fail_msg("statuses %d and %d share the description '%s'",
-                         prev, code, s);
+                fail_msg("statuses %d and %d share the description '%s'", prev,
+                         code, s);
         seen[-code] = s;
     }
     assert_string_equal(caerec_strerror(CAEREC_EUNSUPPORTED - 1),

@@ -26,7 +26,8 @@ static inline void assert_same_config(const caerec_model *a,
             assert_true(x == y);
         int64_t i, j;
         if (caerec_config_get_int(ca, (caerec_option)o, &i) == CAEREC_OK) {
-            assert_int_equal(caerec_config_get_int(cb, (caerec_option)o, &j), 0);
+            assert_int_equal(caerec_config_get_int(cb, (caerec_option)o, &j),
+                             0);
             assert_true(i == j); /* exact, even for 64-bit seeds */
         }
     }
@@ -52,7 +53,8 @@ static inline void assert_same_predictions(const caerec_model *a,
                                            const caerec_model *b)
 {
     size_t n_items = caerec_model_n_items(a);
-    float *sa = malloc(n_items * sizeof *sa), *sb = malloc(n_items * sizeof *sb);
+    float *sa = malloc(n_items * sizeof *sa),
+          *sb = malloc(n_items * sizeof *sb);
     caerec_scorer *xa, *xb;
     assert_int_equal(caerec_scorer_create(&xa, a), CAEREC_OK);
     assert_int_equal(caerec_scorer_create(&xb, b), CAEREC_OK);
@@ -91,8 +93,10 @@ static inline void assert_same_model(const caerec_model *a,
         assert_string_equal(a->type_names[t], b->type_names[t]);
     assert_int_equal(a->users.n, b->users.n);
     assert_int_equal(a->items.n, b->items.n);
-    assert_memory_equal(a->users.ids, b->users.ids, a->users.n * sizeof(int64_t));
-    assert_memory_equal(a->items.ids, b->items.ids, a->items.n * sizeof(int64_t));
+    assert_memory_equal(a->users.ids, b->users.ids,
+                        a->users.n * sizeof(int64_t));
+    assert_memory_equal(a->items.ids, b->items.ids,
+                        a->items.n * sizeof(int64_t));
     for (size_t i = 0; i < a->items.n; i++) {
         size_t at;
         assert_int_equal(caerec_model_item_index(b, a->items.ids[i], &at), 0);

@@ -12,15 +12,18 @@
 
 /* What a test model looks like. */
 typedef struct small_spec {
-    int orientation;  /* CAEREC_ORIENT_* */
-    size_t n_levels;  /* K: 0 (implicit only) or 5 (1..5) */
-    size_t n_types;   /* T: 0..2 ("view", "cart") */
+    int orientation; /* CAEREC_ORIENT_* */
+    size_t n_levels; /* K: 0 (implicit only) or 5 (1..5) */
+    size_t n_types;  /* T: 0..2 ("view", "cart") */
     size_t n_users, n_items;
     uint64_t seed;
     double dropout;
 } small_spec;
 
-#define SMALL_SPEC_INIT {CAEREC_ORIENT_USER, 5, 2, 9, 7, 7, 0.25}
+#define SMALL_SPEC_INIT                                                        \
+    {                                                                          \
+        CAEREC_ORIENT_USER, 5, 2, 9, 7, 7, 0.25                                \
+    }
 
 static inline void io_check(int rc, const char *what)
 {
@@ -51,7 +54,8 @@ static inline caerec_dataset *small_dataset(const small_spec *s)
             int any = 0;
             if (s->n_levels && (u + j) % 3 != 0) {
                 double v = (double)(1 + (u + 2 * j) % s->n_levels);
-                io_check(caerec_dataset_add_rating(ds, user, item, v), "add_rating");
+                io_check(caerec_dataset_add_rating(ds, user, item, v),
+                         "add_rating");
                 any = 1;
             }
             for (uint32_t t = 0; t < s->n_types; t++) {
@@ -66,7 +70,8 @@ static inline caerec_dataset *small_dataset(const small_spec *s)
                              ds, user, item, (uint32_t)(s->n_types - 1)),
                          "add_interaction");
             else if (!any)
-                io_check(caerec_dataset_add_rating(ds, user, item, 1.0), "add_rating");
+                io_check(caerec_dataset_add_rating(ds, user, item, 1.0),
+                         "add_rating");
         }
     }
     return ds;
@@ -76,15 +81,18 @@ static inline caerec_config *small_config(const small_spec *s)
 {
     caerec_config *cfg;
     io_check(caerec_config_create(&cfg), "caerec_config_create");
-    io_check(caerec_config_set_int(cfg, CAEREC_OPT_ORIENTATION, s->orientation), "orientation");
+    io_check(caerec_config_set_int(cfg, CAEREC_OPT_ORIENTATION, s->orientation),
+             "orientation");
     io_check(caerec_config_set(cfg, "hidden", "8"), "hidden");
     io_check(caerec_config_set(cfg, "c1", "3"), "c1");
     io_check(caerec_config_set(cfg, "c2", "2"), "c2");
     io_check(caerec_config_set(cfg, "batch", "4"), "batch");
     io_check(caerec_config_set(cfg, "threads", "1"), "threads");
     io_check(caerec_config_set(cfg, "lr", "0.01"), "lr");
-    io_check(caerec_config_set_double(cfg, CAEREC_OPT_DROPOUT, s->dropout), "dropout");
-    io_check(caerec_config_set_int(cfg, CAEREC_OPT_SEED, (int64_t)s->seed), "seed");
+    io_check(caerec_config_set_double(cfg, CAEREC_OPT_DROPOUT, s->dropout),
+             "dropout");
+    io_check(caerec_config_set_int(cfg, CAEREC_OPT_SEED, (int64_t)s->seed),
+             "seed");
     return cfg;
 }
 

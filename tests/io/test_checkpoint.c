@@ -36,7 +36,8 @@ static caerec_model *save_and_reload(const caerec_model *m)
     return back;
 }
 
-static void assert_same_train_state(const caerec_model *a, const caerec_model *b)
+static void assert_same_train_state(const caerec_model *a,
+                                    const caerec_model *b)
 {
     const caerec_train_state *x = a->train, *y = b->train;
     assert_non_null(x);

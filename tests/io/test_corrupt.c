@@ -106,7 +106,8 @@ static void every_bit_flip(void **state)
             /* All 8 bits in the header, one (rotating) bit elsewhere. */
             int bits = i < CAEREC_FMT_HEADER_SIZE ? 8 : 1;
             for (int b = 0; b < bits; b++) {
-                unsigned char bit = (unsigned char)(1u << ((i + (size_t)b) % 8));
+                unsigned char bit =
+                    (unsigned char)(1u << ((i + (size_t)b) % 8));
                 im.img[i] ^= bit;
                 int expect = CAEREC_ECORRUPT;
                 if (i < 8)
@@ -138,14 +139,17 @@ static void no_crash_without_checksum(void **state)
     for (int ck = 0; ck < 2; ck++) {
         for (int o = 0; o < 2; o++) {
             image im = make_image(o, ck);
-            int flags = CAEREC_PARSE_NO_CHECKSUM | (ck ? CAEREC_PARSE_CHECKPOINT : 0);
+            int flags =
+                CAEREC_PARSE_NO_CHECKSUM | (ck ? CAEREC_PARSE_CHECKPOINT : 0);
             size_t loaded = 0;
-            static const unsigned char values[] = {0x00, 0xff, 0x7f, 0x80, 0x01};
+            static const unsigned char values[] = {0x00, 0xff, 0x7f, 0x80,
+                                                   0x01};
             for (size_t i = 0; i < im.size - 4; i++) {
                 unsigned char keep = im.img[i];
                 for (size_t v = 0; v < sizeof values + 1; v++) {
-                    im.img[i] = v < sizeof values ? values[v]
-                                                  : (unsigned char)(keep ^ (1u << (i % 8)));
+                    im.img[i] = v < sizeof values
+                                    ? values[v]
+                                    : (unsigned char)(keep ^ (1u << (i % 8)));
                     if (im.img[i] == keep)
                         continue;
                     caerec_model *out = NULL;
@@ -154,13 +158,15 @@ static void no_crash_without_checksum(void **state)
                         loaded++;
                         assert_non_null(out);
                         int64_t user;
-                        assert_int_equal(caerec_model_user_id(out, 0, &user), 0);
+                        assert_int_equal(caerec_model_user_id(out, 0, &user),
+                                         0);
                         caerec_model_free(out);
                     } else {
                         assert_null(out);
-                        assert_true(rc == CAEREC_ECORRUPT || rc == CAEREC_EFORMAT ||
-                                    rc == CAEREC_EVERSION || rc == CAEREC_ETOOBIG ||
-                                    rc == CAEREC_ENOMEM);
+                        assert_true(
+                            rc == CAEREC_ECORRUPT || rc == CAEREC_EFORMAT ||
+                            rc == CAEREC_EVERSION || rc == CAEREC_ETOOBIG ||
+                            rc == CAEREC_ENOMEM);
                     }
                 }
                 im.img[i] = keep;
@@ -180,7 +186,8 @@ static void wrong_magic(void **state)
     img_fix_crc(im.img, im.size);
     expect_fail(im.img, im.size, CAEREC_EFORMAT, "not a caerec model");
     const char *text = "user,item,rating\n1,2,5\n";
-    expect_fail((const unsigned char *)text, strlen(text), CAEREC_EFORMAT, NULL);
+    expect_fail((const unsigned char *)text, strlen(text), CAEREC_EFORMAT,
+                NULL);
     unsigned char zeros[200] = {0};
     expect_fail(zeros, sizeof zeros, CAEREC_EFORMAT, NULL);
     free(im.img);
@@ -225,8 +232,8 @@ static void unknown_sections(void **state)
     size_t size, nsize;
     assert_int_equal(caerec_model_save_buffer(orig, &buf, &size), 0);
     const char payload[] = "something new";
-    unsigned char *img = img_add_section(buf, size, "XTRA", 0, payload,
-                                         sizeof payload, &nsize);
+    unsigned char *img =
+        img_add_section(buf, size, "XTRA", 0, payload, sizeof payload, &nsize);
     caerec_model *m = NULL;
     assert_int_equal(caerec_model_load_buffer(&m, img, nsize), CAEREC_OK);
     assert_same_model(orig, m);
@@ -259,7 +266,10 @@ static void unknown_config_keys(void **state)
 {
     (void)state;
     image im = make_image(CAEREC_ORIENT_USER, 0);
-    unsigned char *k = img_find(im.img, im.size, "\x06\x00" "epochs", 8);
+    unsigned char *k = img_find(im.img, im.size,
+                                "\x06\x00"
+                                "epochs",
+                                8);
     assert_non_null(k);
     k[7] = 'z';
     img_fix_crc(im.img, im.size);
@@ -268,14 +278,18 @@ static void unknown_config_keys(void **state)
     assert_int_equal(m->cfg.epochs, 50); /* the default */
     caerec_model_free(m);
     k[7] = 's';
-    k = img_find(im.img, im.size, "\x06\x00" "hidden", 8);
+    k = img_find(im.img, im.size,
+                 "\x06\x00"
+                 "hidden",
+                 8);
     assert_non_null(k);
     k[7] = 'X';
     img_fix_crc(im.img, im.size);
     expect_fail(im.img, im.size, CAEREC_EVERSION, "hiddeX");
     k[7] = 'n';
     /* A value outside the option's range. */
-    assert_int_equal(k[8], CAEREC_FMT_CFG_INT); /* len, key, type, flags, size, value */
+    assert_int_equal(
+        k[8], CAEREC_FMT_CFG_INT); /* len, key, type, flags, size, value */
     caerec__put_le64(k + 14, 0);
     img_fix_crc(im.img, im.size);
     expect_fail(im.img, im.size, CAEREC_ECORRUPT, "hidden");
@@ -302,7 +316,10 @@ static void edited(const image *im, const char *tag, size_t at,
 }
 
 static void set_u32_big(unsigned char *p) { caerec__put_le32(p, 1000); }
-static void set_u64_big(unsigned char *p) { caerec__put_le64(p, UINT64_MAX / 2); }
+static void set_u64_big(unsigned char *p)
+{
+    caerec__put_le64(p, UINT64_MAX / 2);
+}
 static void set_u64_huge(unsigned char *p) { caerec__put_le64(p, UINT64_MAX); }
 static void set_u64_zero(unsigned char *p) { caerec__put_le64(p, 0); }
 static void set_u64_one(unsigned char *p) { caerec__put_le64(p, 1); }
@@ -337,7 +354,8 @@ static void inconsistent_contents(void **state)
     image im = make_image(CAEREC_ORIENT_USER, 0);
     size_t off, len;
     assert_true(img_section(im.img, "ROWS", &off, &len));
-    uint64_t m = caerec__le64(im.img + off), nnz = caerec__le64(im.img + off + 16);
+    uint64_t m = caerec__le64(im.img + off),
+             nnz = caerec__le64(im.img + off + 16);
     size_t ptr = 24, col = 24 + 8 * (m + 1), types = col + 4 * nnz,
            level = types + 4 * nnz;
 
@@ -346,7 +364,8 @@ static void inconsistent_contents(void **state)
     edited(&im, "ROWS", 16, set_u64_one, CAEREC_ECORRUPT, "ROWS");
     edited(&im, "ROWS", ptr, set_u64_one, CAEREC_ECORRUPT, "row pointer 0");
     edited(&im, "ROWS", ptr + 8, set_u64_big, CAEREC_ECORRUPT, "row pointer 1");
-    edited(&im, "ROWS", ptr + 16, set_u64_zero, CAEREC_ECORRUPT, "row pointer 2");
+    edited(&im, "ROWS", ptr + 16, set_u64_zero, CAEREC_ECORRUPT,
+           "row pointer 2");
     edited(&im, "ROWS", col, set_u32_big, CAEREC_ECORRUPT, "column 1000");
     edited(&im, "ROWS", col + 4, set_u32_big, CAEREC_ECORRUPT, "column");
     edited(&im, "ROWS", level, set_byte_9, CAEREC_ECORRUPT, "rating level 9");
@@ -356,12 +375,15 @@ static void inconsistent_contents(void **state)
     edited(&im, "ITEM", 0, set_u64_zero, CAEREC_ECORRUPT, "ids");
     edited(&im, "ITEM", 0, set_u64_huge, CAEREC_ECORRUPT, "ids");
     edited(&im, "SCAL", 4, swap_levels, CAEREC_ECORRUPT, "increasing");
-    edited(&im, "SCAL", 4, set_f64_nan, CAEREC_ECORRUPT, "rating level 0 is nan");
+    edited(&im, "SCAL", 4, set_f64_nan, CAEREC_ECORRUPT,
+           "rating level 0 is nan");
     edited(&im, "WGTS", 0, set_nan, CAEREC_ECORRUPT, "tensor 'E', element 0");
     edited(&im, "WGTS", 8, set_inf, CAEREC_ECORRUPT, "inf");
-    edited(&im, "TDIR", 4 + 20 * 2 + 12, set_u64_2, CAEREC_ECORRUPT, "tensor 'V'");
+    edited(&im, "TDIR", 4 + 20 * 2 + 12, set_u64_2, CAEREC_ECORRUPT,
+           "tensor 'V'");
     edited(&im, "CONF", 0, set_u32_big, CAEREC_ECORRUPT, "CONF");
-    edited(&im, "TYPE", 0, set_u32_big, CAEREC_ECORRUPT, "1000 interaction types");
+    edited(&im, "TYPE", 0, set_u32_big, CAEREC_ECORRUPT,
+           "1000 interaction types");
 
     /* Section table entries that lie. */
     unsigned char *c = malloc(im.size);
@@ -401,9 +423,15 @@ static void huge_dimensions(void **state)
 {
     (void)state;
     image im = make_image(CAEREC_ORIENT_USER, 0);
-    unsigned char *k = img_find(im.img, im.size, "\x06\x00" "hidden", 8);
+    unsigned char *k = img_find(im.img, im.size,
+                                "\x06\x00"
+                                "hidden",
+                                8);
     caerec__put_le64(k + 14, 65536);
-    unsigned char *c1 = img_find(im.img, im.size, "\x02\x00" "c1", 4);
+    unsigned char *c1 = img_find(im.img, im.size,
+                                 "\x02\x00"
+                                 "c1",
+                                 4);
     caerec__put_le64(c1 + 10, 1024);
     img_fix_crc(im.img, im.size);
     /* Large but representable: the sections disagree with the sizes. */
@@ -449,7 +477,8 @@ static void checkpoint_state_checks(void **state)
         m = NULL;
         int rc = caerec__parse(&m, c, im.size, "c", ck);
         if (rc != CAEREC_ECORRUPT || !strstr(caerec_last_error(), cases[i].msg))
-            fail_msg("case %zu: %s: %s", i, caerec_strerror(rc), caerec_last_error());
+            fail_msg("case %zu: %s: %s", i, caerec_strerror(rc),
+                     caerec_last_error());
         assert_null(m);
         free(c);
     }

@@ -90,7 +90,8 @@ static void check_roundtrip(small_spec s, int train_epochs)
     /* A model file holds no optimizer state. */
     assert_null(back->train);
     assert_int_equal(caerec_model_train_step(back, NULL), CAEREC_ESTATE);
-    assert_int_equal(caerec_checkpoint_save(back, "/nonexistent/x"), CAEREC_ESTATE);
+    assert_int_equal(caerec_checkpoint_save(back, "/nonexistent/x"),
+                     CAEREC_ESTATE);
     /* Saving the loaded model again gives the same bytes. */
     void *b1, *b2;
     size_t s1, s2;
@@ -149,12 +150,21 @@ static void roundtrip_config_values(void **state)
     caerec_dataset *ds = small_dataset(&s);
     caerec_config *cfg = small_config(&s);
     const char *set[][2] = {
-        {"act-in", "tanh"}, {"act-hidden", "relu"}, {"act-out", "elu"},
-        {"alpha", "0.3"}, {"beta", "1.7"}, {"gamma", "0.1"},
-        {"l2", "0.001"}, {"lr-decay", "0.97"}, {"epochs", "7"},
-        {"patience", "2"}, {"seed", "18446744073709551615"},
-        {"like-threshold", "3.5"}, {"early-stop", "ndcg"},
-        {"max-memory", "18446744073709551615"}, {"dropout", "0.125"},
+        {"act-in", "tanh"},
+        {"act-hidden", "relu"},
+        {"act-out", "elu"},
+        {"alpha", "0.3"},
+        {"beta", "1.7"},
+        {"gamma", "0.1"},
+        {"l2", "0.001"},
+        {"lr-decay", "0.97"},
+        {"epochs", "7"},
+        {"patience", "2"},
+        {"seed", "18446744073709551615"},
+        {"like-threshold", "3.5"},
+        {"early-stop", "ndcg"},
+        {"max-memory", "18446744073709551615"},
+        {"dropout", "0.125"},
     };
     for (size_t i = 0; i < sizeof set / sizeof set[0]; i++)
         assert_int_equal(caerec_config_set(cfg, set[i][0], set[i][1]), 0);

@@ -40,7 +40,8 @@ int main(int argc, char **argv)
         check(caerec_config_create(&cfg), "config");
         check(caerec_config_set(cfg, "orientation", "user"), "orientation");
         check(caerec_config_set(cfg, "batch", "128"), "batch");
-        check(caerec_config_set_int(cfg, CAEREC_OPT_THREADS, threads), "threads");
+        check(caerec_config_set_int(cfg, CAEREC_OPT_THREADS, threads),
+              "threads");
         caerec_model *m;
         check(caerec_model_create(&m, cfg, ds), "create");
         const caerec_dims *dm = &m->dims;
@@ -48,7 +49,8 @@ int main(int argc, char **argv)
         double flops = 6.0 * dm->m * dm->d * dm->n * dm->c2 +
                        6.0 * dm->m * dm->n * dm->c2 * (dm->K + 1) +
                        6.0 * nnz_kept * dm->c1 * dm->d;
-        /* the decoder's product shape, (B x d)(d x n*C2): what dominates an epoch */
+        /* the decoder's product shape, (B x d)(d x n*C2): what dominates an
+         * epoch */
         double rate = bench_sgemm_rate(threads, 128, dm->n * dm->c2, dm->d);
         double best = 1e30;
         for (int e = 0; e < epochs; e++) {
@@ -58,18 +60,22 @@ int main(int argc, char **argv)
             double t = bench_now() - t0;
             if (t < best)
                 best = t;
-            printf("threads %d epoch %d: %.2f s, loss %.4f (sample %.4f rating %.4f error %.4f l2 %.4f)\n",
-                   threads, e + 1, t, l.total, l.sample, l.rating, l.error, l.l2);
+            printf("threads %d epoch %d: %.2f s, loss %.4f (sample %.4f rating "
+                   "%.4f error %.4f l2 %.4f)\n",
+                   threads, e + 1, t, l.total, l.sample, l.rating, l.error,
+                   l.l2);
         }
-        const char *names[] = {"encoder", "decoder", "output+softmax", "back-output",
-                               "back-decoder", "back-encoder", "optimizer"};
+        const char *names[] = {"encoder",     "decoder",      "output+softmax",
+                               "back-output", "back-decoder", "back-encoder",
+                               "optimizer"};
         const caerec_batch_ws *ws = m->train->ws;
         double phase_total = 0;
         for (int p = 0; p < CAEREC_N_PHASES; p++)
             phase_total += ws->phase_seconds[p];
         printf("threads %d phases (all epochs):", threads);
         for (int p = 0; p < CAEREC_N_PHASES; p++)
-            printf(" %s %.1f%%", names[p], 100.0 * ws->phase_seconds[p] / phase_total);
+            printf(" %s %.1f%%", names[p],
+                   100.0 * ws->phase_seconds[p] / phase_total);
         printf("\n");
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
@@ -77,9 +83,12 @@ int main(int argc, char **argv)
          * moments, and the interactions. */
         double floor_mb = (3.0 * m->params.size * sizeof(float) +
                            m->rows.nnz * (sizeof(uint32_t) * 2 + 1) +
-                           (m->rows.n_rows + 1) * sizeof(size_t)) / 1048576.0;
-        printf("threads %d: %.2f s/epoch, %.1f GFLOP/epoch, %.1f GFLOP/s = %.2f x SGEMM (%.1f GFLOP/s), "
-               "peak RSS %.0f MB = %.2f x (params + Adam moments + data = %.0f MB)\n",
+                           (m->rows.n_rows + 1) * sizeof(size_t)) /
+                          1048576.0;
+        printf("threads %d: %.2f s/epoch, %.1f GFLOP/epoch, %.1f GFLOP/s = "
+               "%.2f x SGEMM (%.1f GFLOP/s), "
+               "peak RSS %.0f MB = %.2f x (params + Adam moments + data = %.0f "
+               "MB)\n",
                threads, best, flops / 1e9, flops / best / 1e9,
                flops / best / rate, rate / 1e9, ru.ru_maxrss / 1024.0,
                ru.ru_maxrss / 1024.0 / floor_mb, floor_mb);

@@ -23,10 +23,14 @@ double ref_loss(const caerec_model *m, const double *theta,
     const caerec_dims *dm = &m->dims;
     caerec_layout L;
     caerec__layout(&L, dm);
-    const double *E = theta + L.offset[CAEREC_T_E], *bE = theta + L.offset[CAEREC_T_BE];
-    const double *V = theta + L.offset[CAEREC_T_V], *bh = theta + L.offset[CAEREC_T_BH];
-    const double *W = theta + L.offset[CAEREC_T_W], *cb = theta + L.offset[CAEREC_T_CB];
-    const double *U = theta + L.offset[CAEREC_T_U], *bU = theta + L.offset[CAEREC_T_BU];
+    const double *E = theta + L.offset[CAEREC_T_E],
+                 *bE = theta + L.offset[CAEREC_T_BE];
+    const double *V = theta + L.offset[CAEREC_T_V],
+                 *bh = theta + L.offset[CAEREC_T_BH];
+    const double *W = theta + L.offset[CAEREC_T_W],
+                 *cb = theta + L.offset[CAEREC_T_CB];
+    const double *U = theta + L.offset[CAEREC_T_U],
+                 *bU = theta + L.offset[CAEREC_T_BU];
     const size_t n = dm->n, K = dm->K, d = dm->d, c1 = dm->c1, c2 = dm->c2;
     const double s = keep ? 1.0 / (1.0 - m->cfg.dropout) : 1.0;
     double *z = calloc(d, sizeof *z), *o = calloc(n * (K + 1), sizeof *o);
@@ -93,6 +97,7 @@ double ref_loss(const caerec_model *m, const double *theta,
     free(z);
     free(o);
     free(sl);
-    return (m->cfg.alpha * ls + m->cfg.beta * lr + m->cfg.gamma * le) / (double)B +
+    return (m->cfg.alpha * ls + m->cfg.beta * lr + m->cfg.gamma * le) /
+               (double)B +
            0.5 * m->cfg.l2 * l2;
 }

@@ -68,9 +68,12 @@ static void build(fixture *f, const spec *sp, uint64_t seed)
             if (caerec__rng_uniform(&rng) < 0.45 && !(j == b))
                 continue;
             f->col[b][nnz] = j;
-            int rated = sp->K > 0 && (sp->T == 0 || caerec__rng_uniform(&rng) < 0.7);
-            f->level[b][nnz] = rated ? (int8_t)caerec__rng_below(&rng, sp->K) : CAEREC_NO_LEVEL;
-            uint32_t ty = sp->T ? (uint32_t)caerec__rng_below(&rng, 1u << sp->T) : 0;
+            int rated =
+                sp->K > 0 && (sp->T == 0 || caerec__rng_uniform(&rng) < 0.7);
+            f->level[b][nnz] = rated ? (int8_t)caerec__rng_below(&rng, sp->K)
+                                     : CAEREC_NO_LEVEL;
+            uint32_t ty =
+                sp->T ? (uint32_t)caerec__rng_below(&rng, 1u << sp->T) : 0;
             if (!rated && sp->T && ty == 0)
                 ty = 1;
             f->types[b][nnz] = ty;
@@ -104,15 +107,18 @@ static void check_rows(caerec_model *m, const caerec_row *rows, size_t B,
     for (size_t b = 0; b < B; b++) {
         keep[b] = calloc(rows[b].nnz + 1, 1);
         for (size_t i = 0; i < rows[b].nnz; i++)
-            keep[b][i] = !(use_mask && caerec__rng_uniform(&rng_copy) < m->cfg.dropout);
+            keep[b][i] =
+                !(use_mask && caerec__rng_uniform(&rng_copy) < m->cfg.dropout);
     }
     caerec_losses loss;
-    caerec__batch_run(m, rows, rows, B, use_mask ? &rng : NULL, &ws, grad, &loss, 1);
+    caerec__batch_run(m, rows, rows, B, use_mask ? &rng : NULL, &ws, grad,
+                      &loss, 1);
 
     double *theta = malloc(m->params.size * sizeof *theta);
     for (size_t i = 0; i < m->params.size; i++)
         theta[i] = m->params.data[i];
-    const unsigned char *const *mask = use_mask ? (const unsigned char *const *)keep : NULL;
+    const unsigned char *const *mask =
+        use_mask ? (const unsigned char *const *)keep : NULL;
     double ref = ref_loss(m, theta, rows, rows, B, mask);
     double lib = loss.total + caerec__l2_penalty(m);
     if (fabs(ref - lib) > 1e-4 * (1 + fabs(ref)))
@@ -132,7 +138,8 @@ static void check_rows(caerec_model *m, const caerec_row *rows, size_t B,
             double lm = ref_loss(m, theta, rows, rows, B, mask);
             theta[at] = x;
             double fd = (lp - lm) / (2 * h);
-            double g = grad[at] + (caerec__tensor_decayed(t) ? m->cfg.l2 * x : 0.0);
+            double g =
+                grad[at] + (caerec__tensor_decayed(t) ? m->cfg.l2 * x : 0.0);
             double err = fabs(g - fd) / (1e-3 + fabs(fd));
             if (err > worst)
                 worst = err;
@@ -157,8 +164,16 @@ static void check(const spec *sp, const char *label)
     destroy(&f);
 }
 
-static const spec base = {5, 0, CAEREC_ACT_TANH, CAEREC_ACT_SIGMOID,
-                          CAEREC_ACT_IDENTITY, 1.0, 1.0, 0.0, 0.01, 0.0};
+static const spec base = {5,
+                          0,
+                          CAEREC_ACT_TANH,
+                          CAEREC_ACT_SIGMOID,
+                          CAEREC_ACT_IDENTITY,
+                          1.0,
+                          1.0,
+                          0.0,
+                          0.01,
+                          0.0};
 
 static void test_base(void **state)
 {
@@ -169,7 +184,8 @@ static void test_base(void **state)
 static void test_every_activation(void **state)
 {
     (void)state;
-    const char *names[] = {"identity", "relu", "sigmoid", "tanh", "selu", "elu"};
+    const char *names[] = {"identity", "relu", "sigmoid",
+                           "tanh",     "selu", "elu"};
     for (int a = 0; a < 6; a++) {
         char label[64];
         spec sp = base;
@@ -248,14 +264,20 @@ static void test_orientations(void **state)
             for (int i = 0; i < 5; i++) {
                 double r = caerec__rng_uniform(&rng);
                 if (r < 0.4)
-                    assert_int_equal(caerec_dataset_add_rating(ds, 100 + u, 200 + i,
-                                                               1 + (double)caerec__rng_below(&rng, 5)), 0);
+                    assert_int_equal(
+                        caerec_dataset_add_rating(
+                            ds, 100 + u, 200 + i,
+                            1 + (double)caerec__rng_below(&rng, 5)),
+                        0);
                 else if (r < 0.6)
-                    assert_int_equal(caerec_dataset_add_interaction(ds, 100 + u, 200 + i, 0), 0);
+                    assert_int_equal(
+                        caerec_dataset_add_interaction(ds, 100 + u, 200 + i, 0),
+                        0);
             }
         caerec_config *cfg;
         assert_int_equal(caerec_config_create(&cfg), 0);
-        assert_int_equal(caerec_config_set(cfg, "orientation", o ? "item" : "user"), 0);
+        assert_int_equal(
+            caerec_config_set(cfg, "orientation", o ? "item" : "user"), 0);
         assert_int_equal(caerec_config_set(cfg, "hidden", "4"), 0);
         assert_int_equal(caerec_config_set(cfg, "c1", "3"), 0);
         assert_int_equal(caerec_config_set(cfg, "c2", "6"), 0);
@@ -263,7 +285,8 @@ static void test_orientations(void **state)
         assert_int_equal(caerec_config_set(cfg, "act-out", "tanh"), 0);
         caerec_model *m;
         assert_int_equal(caerec_model_create(&m, cfg, ds), 0);
-        assert_int_equal(m->dims.m, o ? caerec_dataset_n_items(ds) : caerec_dataset_n_users(ds));
+        assert_int_equal(m->dims.m, o ? caerec_dataset_n_items(ds)
+                                      : caerec_dataset_n_users(ds));
         caerec_row rows[8];
         size_t B = m->dims.m < 8 ? m->dims.m : 8;
         for (size_t b = 0; b < B; b++)

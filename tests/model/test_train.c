@@ -93,7 +93,8 @@ static void test_deterministic(void **state)
         caerec_model *m[2];
         for (int r = 0; r < 2; r++) {
             caerec_config *cfg = small_config("user");
-            assert_int_equal(caerec_config_set_int(cfg, CAEREC_OPT_THREADS, threads), 0);
+            assert_int_equal(
+                caerec_config_set_int(cfg, CAEREC_OPT_THREADS, threads), 0);
             assert_int_equal(caerec_model_create(&m[r], cfg, ds), 0);
             for (int e = 0; e < 3; e++)
                 assert_int_equal(caerec_model_train_epoch(m[r], NULL), 0);
@@ -111,7 +112,8 @@ static void test_deterministic(void **state)
     assert_int_equal(caerec_model_create(&a, cfg, ds), 0);
     assert_int_equal(caerec_config_set(cfg, "seed", "7"), 0);
     assert_int_equal(caerec_model_create(&b, cfg, ds), 0);
-    assert_memory_not_equal(a->params.data, b->params.data, a->params.size * sizeof(float));
+    assert_memory_not_equal(a->params.data, b->params.data,
+                            a->params.size * sizeof(float));
     caerec_model_free(a);
     caerec_model_free(b);
     caerec_config_free(cfg);
@@ -155,7 +157,8 @@ static void test_divergence_is_caught(void **state)
     assert_int_equal(m->train->step, steps);
     assert_true(all_finite(m));
     /* fit reports the same error and keeps finite parameters */
-    assert_int_equal(caerec_model_fit(m, NULL, NULL, NULL, NULL), CAEREC_ENUMERIC);
+    assert_int_equal(caerec_model_fit(m, NULL, NULL, NULL, NULL),
+                     CAEREC_ENUMERIC);
     assert_true(all_finite(m));
     free(before);
     caerec_model_free(m);
@@ -216,7 +219,13 @@ static void tv_distance(const caerec_model *m, const caerec_dataset *ds,
     }
     *model_tv = tv_m / dm->m;
     *pop_tv = tv_p / dm->m;
-    free(H); free(O); free(truth_p); free(q); free(p); free(pop); free(seen);
+    free(H);
+    free(O);
+    free(truth_p);
+    free(q);
+    free(p);
+    free(pop);
+    free(seen);
     caerec__infer_ws_free(&ws);
 }
 
@@ -244,7 +253,8 @@ static void test_sampling_distribution_recovered(void **state)
         for (int step = 0; step < 600; step++)
             assert_true(caerec_model_train_step(m, NULL) >= 0);
         tv_distance(m, ds, &truth, &tv[s], &pop[s]);
-        print_message("users %zu: TV model %.4f, popularity %.4f\n", users[s], tv[s], pop[s]);
+        print_message("users %zu: TV model %.4f, popularity %.4f\n", users[s],
+                      tv[s], pop[s]);
         caerec__synthetic_truth_free(&truth);
         caerec_model_free(m);
         caerec_config_free(cfg);
@@ -253,7 +263,6 @@ static void test_sampling_distribution_recovered(void **state)
     assert_true(tv[1] < tv[0]);
     assert_true(tv[1] < pop[1]);
 }
-
 
 typedef struct reports {
     caerec_epoch_report r[64];
@@ -343,12 +352,14 @@ static void test_deferred_dW_matches_whole_gradient(void **state)
             caerec_losses a, b;
             assert_true(caerec_model_train_step(m[0], &a) >= 0);
             assert_true(caerec_model_train_step(m[1], &b) >= 0);
-            assert_true(fabs(a.l2 - b.l2) <= 1e-4 * fabs(b.l2)); /* summed in other chunks */
+            assert_true(fabs(a.l2 - b.l2) <=
+                        1e-4 * fabs(b.l2)); /* summed in other chunks */
         }
         for (size_t i = 0; i < m[0]->params.size; i++)
             if (m[0]->params.data[i] != m[1]->params.data[i])
-                assert_true(fabsf(m[0]->params.data[i] - m[1]->params.data[i]) <=
-                            1e-6f * (1.0f + fabsf(m[1]->params.data[i])));
+                assert_true(
+                    fabsf(m[0]->params.data[i] - m[1]->params.data[i]) <=
+                    1e-6f * (1.0f + fabsf(m[1]->params.data[i])));
         caerec_model_free(m[0]);
         caerec_model_free(m[1]);
     }
@@ -436,7 +447,9 @@ static double popularity_ndcg(const caerec_dataset *train,
         total += dcg / idcg;
         users++;
     }
-    free(count); free(seen); free(rel);
+    free(count);
+    free(seen);
+    free(rel);
     caerec__csr_free(&tr);
     caerec__csr_free(&te);
     return total / users;
@@ -469,7 +482,8 @@ static void test_beats_popularity_and_mean(void **state)
         caerec_topk_metrics tm = CAEREC_TOPK_METRICS_INIT;
         assert_int_equal(caerec_evaluate_topk(m, test, &k, 1, &tm), 0);
         double pop = popularity_ndcg(train, test, k);
-        print_message("%s: RMSE %.4f (global mean %.4f), NDCG@10 %.4f (popularity %.4f)\n",
+        print_message("%s: RMSE %.4f (global mean %.4f), NDCG@10 %.4f "
+                      "(popularity %.4f)\n",
                       o ? "item" : "user", rm.rmse, mean_rmse, tm.ndcg, pop);
         assert_true(rm.rmse < 0.9 * mean_rmse);
         assert_true(tm.ndcg > 1.1 * pop);

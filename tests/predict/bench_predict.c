@@ -21,7 +21,6 @@
 #include <string.h>
 #include <time.h>
 
-
 static void die(const char *what, int rc)
 {
     fprintf(stderr, "%s: %s (%s)\n", what, caerec_strerror(rc),
@@ -67,11 +66,16 @@ static caerec_model *make_model(const caerec_dataset *train, int orientation,
 {
     caerec_config *cfg;
     int rc = caerec_config_create(&cfg);
-    if (!rc) rc = caerec_config_set_int(cfg, CAEREC_OPT_ORIENTATION, orientation);
-    if (!rc) rc = caerec_config_set_int(cfg, CAEREC_OPT_HIDDEN, 500);
-    if (!rc) rc = caerec_config_set_int(cfg, CAEREC_OPT_C1, 8);
-    if (!rc) rc = caerec_config_set_int(cfg, CAEREC_OPT_C2, 8);
-    if (!rc) rc = caerec_config_set_int(cfg, CAEREC_OPT_THREADS, threads);
+    if (!rc)
+        rc = caerec_config_set_int(cfg, CAEREC_OPT_ORIENTATION, orientation);
+    if (!rc)
+        rc = caerec_config_set_int(cfg, CAEREC_OPT_HIDDEN, 500);
+    if (!rc)
+        rc = caerec_config_set_int(cfg, CAEREC_OPT_C1, 8);
+    if (!rc)
+        rc = caerec_config_set_int(cfg, CAEREC_OPT_C2, 8);
+    if (!rc)
+        rc = caerec_config_set_int(cfg, CAEREC_OPT_THREADS, threads);
     if (rc)
         die("config", rc);
     caerec_model *m;
@@ -118,17 +122,21 @@ static void bench(const caerec_dataset *train, const caerec_dataset *test,
         if ((rc = caerec_scorer_recommend(sc, 20, NULL, top, top_s, &cnt)))
             die("caerec_scorer_recommend", rc);
     double t_rec = (bench_now() - t0) / n_single;
-    printf("  one user, all %zu items (set_user):  %8.1f us/user  (%.1f GFLOP/s, %.0f%% of SGEMM)\n",
+    printf("  one user, all %zu items (set_user):  %8.1f us/user  (%.1f "
+           "GFLOP/s, %.0f%% of SGEMM)\n",
            n_items, t_set * 1e6, flops_user / t_set / 1e9,
            100.0 * flops_user / t_set / 1e9 / gemm_rate);
     /* The floor for one user: the decoder weights W (d x n*C2) and c, read
      * once from memory. */
     double w_bytes = (double)(500 + 1) * n_items * 8 * sizeof(float);
     double bw = stream_rate();
-    printf("  one user vs streaming its weights:   %8.1f ms for %.0f MB at %.1f GB/s = %.2f x the memory bound\n",
+    printf("  one user vs streaming its weights:   %8.1f ms for %.0f MB at "
+           "%.1f GB/s = %.2f x the memory bound\n",
            t_set * 1e3, w_bytes / 1e6, bw, t_set / (w_bytes / (bw * 1e9)));
-    printf("  one user, top-20 (recommend):        %8.1f us/user\n", t_rec * 1e6);
-    printf("  one user, score + top-20:            %8.1f us/user  (%.0f users/s)\n",
+    printf("  one user, top-20 (recommend):        %8.1f us/user\n",
+           t_rec * 1e6);
+    printf("  one user, score + top-20:            %8.1f us/user  (%.0f "
+           "users/s)\n",
            (t_set + t_rec) * 1e6, 1.0 / (t_set + t_rec));
     caerec_scorer_free(sc);
 
@@ -136,22 +144,27 @@ static void bench(const caerec_dataset *train, const caerec_dataset *test,
     double *scores = malloc(n_users * 20 * sizeof *scores);
     size_t *counts = malloc(n_users * sizeof *counts);
     t0 = bench_now();
-    if ((rc = caerec_recommend_batch(m, users, n_users, 20, NULL, items, scores, counts)))
+    if ((rc = caerec_recommend_batch(m, users, n_users, 20, NULL, items, scores,
+                                     counts)))
         die("caerec_recommend_batch", rc);
     double t_batch = bench_now() - t0;
     /* Ranking by P(i | u) uses the fused consumption-only decoder
      * (psi = identity by default): 2 * d * n flops per user. */
     double fused_user = flops_user / 8;
-    printf("  batch top-20, all %zu users:        %8.3f s = %.0f users/s (fused decoder: %.1f GFLOP/s, %.0f%% of SGEMM)\n",
-           n_users, t_batch, n_users / t_batch, fused_user * n_users / t_batch / 1e9,
+    printf("  batch top-20, all %zu users:        %8.3f s = %.0f users/s "
+           "(fused decoder: %.1f GFLOP/s, %.0f%% of SGEMM)\n",
+           n_users, t_batch, n_users / t_batch,
+           fused_user * n_users / t_batch / 1e9,
            100.0 * fused_user * n_users / t_batch / 1e9 / gemm_rate);
     caerec_rec_options o = CAEREC_REC_OPTIONS_INIT;
     o.score = CAEREC_SCORE_DISCOVERY;
     t0 = bench_now();
-    if ((rc = caerec_recommend_batch(m, users, n_users, 20, &o, items, scores, counts)))
+    if ((rc = caerec_recommend_batch(m, users, n_users, 20, &o, items, scores,
+                                     counts)))
         die("caerec_recommend_batch", rc);
     t_batch = bench_now() - t0;
-    printf("  batch top-20 by discovery:           %8.3f s = %.0f users/s (full decoder: %.1f GFLOP/s, %.0f%% of SGEMM)\n",
+    printf("  batch top-20 by discovery:           %8.3f s = %.0f users/s "
+           "(full decoder: %.1f GFLOP/s, %.0f%% of SGEMM)\n",
            t_batch, n_users / t_batch, flops_user * n_users / t_batch / 1e9,
            100.0 * flops_user * n_users / t_batch / 1e9 / gemm_rate);
 
@@ -162,13 +175,15 @@ static void bench(const caerec_dataset *train, const caerec_dataset *test,
     t0 = bench_now();
     if ((rc = caerec_evaluate_topk(m, test, ks, 3, tk)))
         die("caerec_evaluate_topk", rc);
-    printf("  evaluate_topk @10/20/50:             %8.3f s (%zu users; NDCG@20 %.4f untrained)\n",
+    printf("  evaluate_topk @10/20/50:             %8.3f s (%zu users; NDCG@20 "
+           "%.4f untrained)\n",
            bench_now() - t0, tk[1].users, tk[1].ndcg);
     caerec_rating_metrics rm = CAEREC_RATING_METRICS_INIT;
     t0 = bench_now();
     if ((rc = caerec_evaluate_ratings(m, test, &rm)))
         die("caerec_evaluate_ratings", rc);
-    printf("  evaluate_ratings:                    %8.3f s (%zu ratings; RMSE %.4f untrained)\n",
+    printf("  evaluate_ratings:                    %8.3f s (%zu ratings; RMSE "
+           "%.4f untrained)\n",
            bench_now() - t0, rm.n_ratings, rm.rmse);
     free(items);
     free(scores);
@@ -190,7 +205,8 @@ int main(int argc, char **argv)
         rc = caerec_dataset_split(&train, &test, all, 0.1, 1);
     if (rc)
         die("synthetic data", rc);
-    printf("bench_predict: synthetic ML-1M size: %zu users, %zu items, %zu train cells, %zu test cells; hidden 500, c1 = c2 = 8\n",
+    printf("bench_predict: synthetic ML-1M size: %zu users, %zu items, %zu "
+           "train cells, %zu test cells; hidden 500, c1 = c2 = 8\n",
            caerec_dataset_n_users(train), caerec_dataset_n_items(train),
            caerec_dataset_n_cells(train), caerec_dataset_n_cells(test));
     for (int threads = 1; threads <= 2; threads++) {

@@ -21,7 +21,7 @@ typedef struct model_spec {
     size_t K;        /* rating levels 1..K (0: implicit only) */
     size_t T;        /* interaction types */
     size_t users, items;
-    int epochs;      /* training epochs (0: random weights) */
+    int epochs; /* training epochs (0: random weights) */
     int threads;
 } model_spec;
 
@@ -62,17 +62,17 @@ static inline caerec_dataset *make_data(const model_spec *sp)
             if (sp->K && lcg(&seed) % 5 != 0) {
                 size_t k = same ? sp->K - 1 - lcg(&seed) % 2
                                 : lcg(&seed) % (sp->K > 1 ? sp->K - 1 : 1);
-                assert_int_equal(caerec_dataset_add_rating(ds, uid(u), iid(i),
-                                                           levels[k]),
-                                 CAEREC_OK);
+                assert_int_equal(
+                    caerec_dataset_add_rating(ds, uid(u), iid(i), levels[k]),
+                    CAEREC_OK);
             } else if (sp->T) {
                 assert_int_equal(caerec_dataset_add_interaction(
                                      ds, uid(u), iid(i), lcg(&seed) % sp->T),
                                  CAEREC_OK);
             } else {
-                assert_int_equal(caerec_dataset_add_rating(ds, uid(u), iid(i),
-                                                           levels[0]),
-                                 CAEREC_OK);
+                assert_int_equal(
+                    caerec_dataset_add_rating(ds, uid(u), iid(i), levels[0]),
+                    CAEREC_OK);
             }
             if (sp->T && lcg(&seed) % 3 == 0)
                 assert_int_equal(caerec_dataset_add_interaction(
@@ -87,9 +87,9 @@ static inline caerec_model *make_model_from(const model_spec *sp,
 {
     caerec_config *cfg = NULL;
     assert_int_equal(caerec_config_create(&cfg), CAEREC_OK);
-    assert_int_equal(caerec_config_set_int(cfg, CAEREC_OPT_ORIENTATION,
-                                           sp->orientation),
-                     CAEREC_OK);
+    assert_int_equal(
+        caerec_config_set_int(cfg, CAEREC_OPT_ORIENTATION, sp->orientation),
+        CAEREC_OK);
     assert_int_equal(caerec_config_set_int(cfg, CAEREC_OPT_HIDDEN, 12), 0);
     assert_int_equal(caerec_config_set_int(cfg, CAEREC_OPT_C1, 4), 0);
     assert_int_equal(caerec_config_set_int(cfg, CAEREC_OPT_C2, 8), 0);

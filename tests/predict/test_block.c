@@ -59,7 +59,8 @@ static void test_blocks_match_single_user(void **state)
                 check_ctx c = {m, users, {0}, {0}, visits, SIZE_MAX};
                 memset(visits, 0, sizeof visits);
                 assert_int_equal(caerec__block_alloc(&c.one, m, 1), 0);
-                assert_int_equal(caerec__uscores_alloc(&c.ref, m, with_dist), 0);
+                assert_int_equal(caerec__uscores_alloc(&c.ref, m, with_dist),
+                                 0);
                 assert_int_equal(caerec__for_users_cap(m, users, n, with_dist,
                                                        cap, check_user, &c),
                                  0);

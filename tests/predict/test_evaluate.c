@@ -34,23 +34,28 @@ static caerec_dataset *make_test(const caerec_model *m, size_t n_users,
             assert_int_equal(caerec_scorer_seen(sc, iid(i), &seen), 0);
             if (seen && !trained_added && u % 2 == 0) {
                 /* a training cell in the test set: ignored by top-k */
-                assert_int_equal(caerec_dataset_add_rating(t, uid(u), iid(i), 3), 0);
+                assert_int_equal(
+                    caerec_dataset_add_rating(t, uid(u), iid(i), 3), 0);
                 trained_added = 1;
                 continue;
             }
             if (seen || lcg(&seed) % 4 != 0)
                 continue;
             if (with_types && lcg(&seed) % 3 == 0)
-                assert_int_equal(caerec_dataset_add_interaction(t, uid(u), iid(i), 0), 0);
+                assert_int_equal(
+                    caerec_dataset_add_interaction(t, uid(u), iid(i), 0), 0);
             else
                 assert_int_equal(caerec_dataset_add_rating(t, uid(u), iid(i),
                                                            1 + lcg(&seed) % 5),
                                  0);
         }
     }
-    assert_int_equal(caerec_dataset_add_rating(t, 1, iid(0), 4), 0);       /* unknown user */
-    assert_int_equal(caerec_dataset_add_rating(t, uid(0), 77777, 2), 0);   /* unknown item */
-    assert_int_equal(caerec_dataset_add_rating(t, uid(1), 77778, 5), 0);   /* unknown item */
+    assert_int_equal(caerec_dataset_add_rating(t, 1, iid(0), 4),
+                     0); /* unknown user */
+    assert_int_equal(caerec_dataset_add_rating(t, uid(0), 77777, 2),
+                     0); /* unknown item */
+    assert_int_equal(caerec_dataset_add_rating(t, uid(1), 77778, 5),
+                     0); /* unknown item */
     caerec_scorer_free(sc);
     return t;
 }
@@ -96,14 +101,16 @@ static void test_ratings_by_hand(void **state)
         assert_true(fabs(rm.rmse - sqrt(sq / n)) < 1e-6 * rm.rmse);
         assert_true(fabs(rm.mae - ab / n) < 1e-6 * rm.mae);
         /* a shorter struct: fields past struct_size untouched */
-        caerec_rating_metrics part = {offsetof(caerec_rating_metrics, mae), -1, -1, 5, 5};
+        caerec_rating_metrics part = {offsetof(caerec_rating_metrics, mae), -1,
+                                      -1, 5, 5};
         assert_int_equal(caerec_evaluate_ratings(m, t, &part), CAEREC_OK);
         assert_true(part.rmse == rm.rmse);
         assert_true(part.mae == -1 && part.n_ratings == 5 && part.skipped == 5);
         /* a different scale */
         caerec_dataset *other;
         assert_int_equal(caerec_dataset_create(&other, five, 4, NULL, 0), 0);
-        assert_int_equal(caerec_dataset_add_rating(other, uid(0), iid(1), 2), 0);
+        assert_int_equal(caerec_dataset_add_rating(other, uid(0), iid(1), 2),
+                         0);
         rm.rmse = -1;
         assert_int_equal(caerec_evaluate_ratings(m, other, &rm), CAEREC_EINVAL);
         assert_true(rm.rmse == -1);
@@ -151,8 +158,8 @@ static void hand_topk(const caerec_model *m, const caerec_dataset *t,
             continue;
         (*users)++;
         size_t cnt;
-        assert_int_equal(caerec_scorer_recommend(sc, n_items, NULL, ranked, NULL,
-                                                 &cnt), 0);
+        assert_int_equal(
+            caerec_scorer_recommend(sc, n_items, NULL, ranked, NULL, &cnt), 0);
         for (size_t q = 0; q < n_k; q++) {
             size_t k = ks[q], hits = 0;
             double dcg = 0, idcg = 0;
@@ -213,15 +220,19 @@ static void test_topk_by_hand(void **state)
         assert_true(one.ndcg == out[2].ndcg && one.recall == out[2].recall);
         /* errors */
         const size_t bad[] = {5, 0};
-        assert_int_equal(caerec_evaluate_topk(m, t, bad, 2, out), CAEREC_EINVAL);
-        assert_int_equal(caerec_evaluate_topk(m, t, NULL, 2, out), CAEREC_EINVAL);
-        assert_int_equal(caerec_evaluate_topk(m, NULL, ks, 2, out), CAEREC_EINVAL);
+        assert_int_equal(caerec_evaluate_topk(m, t, bad, 2, out),
+                         CAEREC_EINVAL);
+        assert_int_equal(caerec_evaluate_topk(m, t, NULL, 2, out),
+                         CAEREC_EINVAL);
+        assert_int_equal(caerec_evaluate_topk(m, NULL, ks, 2, out),
+                         CAEREC_EINVAL);
         out[1].struct_size = 0;
         assert_int_equal(caerec_evaluate_topk(m, t, ks, 2, out), CAEREC_EINVAL);
         /* K = 0 model: ratings unsupported */
         if (!sp->K) {
             caerec_rating_metrics rm = CAEREC_RATING_METRICS_INIT;
-            assert_int_equal(caerec_evaluate_ratings(m, t, &rm), CAEREC_EUNSUPPORTED);
+            assert_int_equal(caerec_evaluate_ratings(m, t, &rm),
+                             CAEREC_EUNSUPPORTED);
         }
         caerec_dataset_free(t);
         caerec_model_free(m);
@@ -235,7 +246,8 @@ static void test_no_evaluable_users(void **state)
     caerec_model *m = make_model(&sp);
     caerec_dataset *t;
     assert_int_equal(caerec_dataset_create(&t, five, 5, NULL, 0), 0);
-    assert_int_equal(caerec_dataset_add_rating(t, 1, iid(0), 4), 0); /* unknown user */
+    assert_int_equal(caerec_dataset_add_rating(t, 1, iid(0), 4),
+                     0); /* unknown user */
     size_t k = 5;
     caerec_topk_metrics out = CAEREC_TOPK_METRICS_INIT;
     assert_int_equal(caerec_evaluate_topk(m, t, &k, 1, &out), 0);

@@ -47,7 +47,8 @@ static size_t reference(const caerec_scorer *sc, const caerec_model *m,
         if (in_list(id, o->deny, o->n_deny))
             continue;
         all[cnt].index = i;
-        assert_int_equal(caerec_scorer_get(sc, id, o->score, &all[cnt].score), 0);
+        assert_int_equal(caerec_scorer_get(sc, id, o->score, &all[cnt].score),
+                         0);
         cnt++;
     }
     qsort(all, cnt, sizeof *all, ref_cmp);
@@ -68,7 +69,8 @@ static void check_rec(const caerec_scorer *sc, const caerec_model *m, size_t k,
     double got_s[128], ref_s[128];
     size_t got_n = 999;
     assert_true(k <= 128);
-    assert_int_equal(caerec_scorer_recommend(sc, k, o, got_i, got_s, &got_n), 0);
+    assert_int_equal(caerec_scorer_recommend(sc, k, o, got_i, got_s, &got_n),
+                     0);
     size_t ref_n = reference(sc, m, k, o, ref_i, ref_s);
     assert_int_equal(got_n, ref_n);
     if (expect_n != SIZE_MAX)
@@ -80,7 +82,8 @@ static void check_rec(const caerec_scorer *sc, const caerec_model *m, size_t k,
     /* without scores: the same items */
     int64_t again[128];
     size_t again_n = 0;
-    assert_int_equal(caerec_scorer_recommend(sc, k, o, again, NULL, &again_n), 0);
+    assert_int_equal(caerec_scorer_recommend(sc, k, o, again, NULL, &again_n),
+                     0);
     assert_int_equal(again_n, got_n);
     assert_memory_equal(again, got_i, got_n * sizeof *again);
 }
@@ -126,8 +129,8 @@ static void test_options_edge_cases(void **state)
                 check_rec(sc, m, 100, &o, n);
                 check_rec(sc, m, 7, &o, 7);
                 /* allow list with unknown ids, seen and unseen items */
-                int64_t allow[] = {iid(0), 123456789, iid(3), iid(5), iid(8),
-                                   -1, iid(3)};
+                int64_t allow[] = {iid(0), 123456789, iid(3), iid(5),
+                                   iid(8), -1,        iid(3)};
                 o.allow = allow;
                 o.n_allow = 7;
                 check_rec(sc, m, 3, &o, 3);
@@ -179,18 +182,24 @@ static void test_invalid_options(void **state)
     size_t cnt = 55;
     caerec_rec_options o = CAEREC_REC_OPTIONS_INIT;
     o.score = (caerec_score)9;
-    assert_int_equal(caerec_scorer_recommend(sc, 3, &o, it, NULL, &cnt), CAEREC_EINVAL);
+    assert_int_equal(caerec_scorer_recommend(sc, 3, &o, it, NULL, &cnt),
+                     CAEREC_EINVAL);
     o.score = CAEREC_SCORE_SAMPLE;
     o.n_allow = 3; /* allow NULL */
-    assert_int_equal(caerec_scorer_recommend(sc, 3, &o, it, NULL, &cnt), CAEREC_EINVAL);
+    assert_int_equal(caerec_scorer_recommend(sc, 3, &o, it, NULL, &cnt),
+                     CAEREC_EINVAL);
     o.n_allow = 0;
     o.n_deny = 2; /* deny NULL */
-    assert_int_equal(caerec_scorer_recommend(sc, 3, &o, it, NULL, &cnt), CAEREC_EINVAL);
+    assert_int_equal(caerec_scorer_recommend(sc, 3, &o, it, NULL, &cnt),
+                     CAEREC_EINVAL);
     o.struct_size = 0;
-    assert_int_equal(caerec_scorer_recommend(sc, 3, &o, it, NULL, &cnt), CAEREC_EINVAL);
+    assert_int_equal(caerec_scorer_recommend(sc, 3, &o, it, NULL, &cnt),
+                     CAEREC_EINVAL);
     assert_int_equal(cnt, 55);
-    assert_int_equal(caerec_scorer_recommend(sc, 3, NULL, NULL, NULL, &cnt), CAEREC_EINVAL);
-    assert_int_equal(caerec_scorer_recommend(sc, 3, NULL, it, NULL, NULL), CAEREC_EINVAL);
+    assert_int_equal(caerec_scorer_recommend(sc, 3, NULL, NULL, NULL, &cnt),
+                     CAEREC_EINVAL);
+    assert_int_equal(caerec_scorer_recommend(sc, 3, NULL, it, NULL, NULL),
+                     CAEREC_EINVAL);
     /* An older, shorter struct (up to include_seen): the lists beyond its
      * struct_size are not read. */
     int64_t allow[] = {iid(1)};
@@ -214,7 +223,8 @@ static void test_seen_everything_and_ties(void **state)
     caerec_dataset *ds;
     assert_int_equal(caerec_dataset_create(&ds, lv, 3, NULL, 0), 0);
     for (int64_t i = 0; i < 12; i++)
-        assert_int_equal(caerec_dataset_add_rating(ds, 1, 100 + i, 1 + i % 3), 0);
+        assert_int_equal(caerec_dataset_add_rating(ds, 1, 100 + i, 1 + i % 3),
+                         0);
     for (int64_t u = 2; u < 6; u++)
         for (int64_t i = 0; i < 12; i += u)
             assert_int_equal(caerec_dataset_add_rating(ds, u, 100 + i, 2), 0);
@@ -222,7 +232,8 @@ static void test_seen_everything_and_ties(void **state)
     assert_int_equal(caerec_config_create(&cfg), 0);
     assert_int_equal(caerec_config_set_int(cfg, CAEREC_OPT_HIDDEN, 8), 0);
     assert_int_equal(caerec_config_set_int(cfg, CAEREC_OPT_THREADS, 1), 0);
-    assert_int_equal(caerec_config_set_double(cfg, CAEREC_OPT_LIKE_THRESHOLD, 10), 0);
+    assert_int_equal(
+        caerec_config_set_double(cfg, CAEREC_OPT_LIKE_THRESHOLD, 10), 0);
     caerec_model *m;
     assert_int_equal(caerec_model_create(&m, cfg, ds), 0);
     caerec_config_free(cfg);
@@ -257,7 +268,8 @@ static void test_seen_everything_and_ties(void **state)
     int64_t users[] = {1, 3};
     int64_t bi[10];
     size_t counts[2];
-    assert_int_equal(caerec_recommend_batch(m, users, 2, 5, NULL, bi, NULL, counts), 0);
+    assert_int_equal(
+        caerec_recommend_batch(m, users, 2, 5, NULL, bi, NULL, counts), 0);
     assert_int_equal(counts[0], 0);
     assert_int_equal(counts[1], 5);
     caerec_scorer_free(sc);
@@ -296,14 +308,16 @@ static void test_batch_equals_per_user(void **state)
             o.score = (caerec_score)s;
             o.deny = deny;
             o.n_deny = s % 2 ? 2 : 0;
-            assert_int_equal(caerec_recommend_batch(m, users, nu, k, &o, bi, bs, bc),
-                             CAEREC_OK);
+            assert_int_equal(
+                caerec_recommend_batch(m, users, nu, k, &o, bi, bs, bc),
+                CAEREC_OK);
             for (size_t b = 0; b < nu; b++) {
                 int64_t it[6];
                 double sco[6];
                 size_t cnt;
                 assert_int_equal(caerec_scorer_set_user(sc, users[b]), 0);
-                assert_int_equal(caerec_scorer_recommend(sc, k, &o, it, sco, &cnt), 0);
+                assert_int_equal(
+                    caerec_scorer_recommend(sc, k, &o, it, sco, &cnt), 0);
                 assert_int_equal(bc[b], cnt);
                 assert_memory_equal(bi + b * k, it, cnt * sizeof *it);
                 for (size_t r = 0; r < cnt; r++)
@@ -317,19 +331,23 @@ static void test_batch_equals_per_user(void **state)
             bi[e] = -7;
         for (size_t b = 0; b < nu; b++)
             bc[b] = 1234;
-        assert_int_equal(caerec_recommend_batch(m, users, nu, k, NULL, bi, bs, bc),
-                         CAEREC_ENOTFOUND);
+        assert_int_equal(
+            caerec_recommend_batch(m, users, nu, k, NULL, bi, bs, bc),
+            CAEREC_ENOTFOUND);
         assert_non_null(strstr(caerec_last_error(), "99999"));
         for (size_t e = 0; e < nu * k; e++)
             assert_true(bi[e] == -7);
         for (size_t b = 0; b < nu; b++)
             assert_int_equal(bc[b], 1234);
-        assert_int_equal(caerec_recommend_batch(m, NULL, 2, k, NULL, bi, bs, bc),
-                         CAEREC_EINVAL);
-        assert_int_equal(caerec_recommend_batch(m, users, 2, k, NULL, bi, bs, NULL),
-                         CAEREC_EINVAL);
-        assert_int_equal(caerec_recommend_batch(m, users, 0, k, NULL, NULL, NULL, NULL),
-                         CAEREC_OK);
+        assert_int_equal(
+            caerec_recommend_batch(m, NULL, 2, k, NULL, bi, bs, bc),
+            CAEREC_EINVAL);
+        assert_int_equal(
+            caerec_recommend_batch(m, users, 2, k, NULL, bi, bs, NULL),
+            CAEREC_EINVAL);
+        assert_int_equal(
+            caerec_recommend_batch(m, users, 0, k, NULL, NULL, NULL, NULL),
+            CAEREC_OK);
         caerec_scorer_free(sc);
         caerec_model_free(m);
         free(bi);

@@ -71,9 +71,9 @@ static void test_distributions_and_formulas(void **state)
                 assert_int_equal(got, K);
                 if (K == 0) {
                     double v;
-                    assert_int_equal(caerec_scorer_get(sc, iid(i),
-                                                       CAEREC_SCORE_RATING, &v),
-                                     CAEREC_EUNSUPPORTED);
+                    assert_int_equal(
+                        caerec_scorer_get(sc, iid(i), CAEREC_SCORE_RATING, &v),
+                        CAEREC_EUNSUPPORTED);
                     continue;
                 }
                 double s1 = 0.0, mean = 0.0, like = 0.0;
@@ -121,9 +121,9 @@ static void test_all_get_predict_agree(void **state)
                 if (sp->K == 0 && s >= CAEREC_SCORE_RATING) {
                     assert_int_equal(rc, CAEREC_EUNSUPPORTED);
                     double v;
-                    assert_int_equal(caerec_predict(m, uid(u), iid(0),
-                                                    (caerec_score)s, &v),
-                                     CAEREC_EUNSUPPORTED);
+                    assert_int_equal(
+                        caerec_predict(m, uid(u), iid(0), (caerec_score)s, &v),
+                        CAEREC_EUNSUPPORTED);
                     continue;
                 }
                 assert_int_equal(rc, CAEREC_OK);
@@ -184,8 +184,8 @@ static void test_fold_in_matches_training_row(void **state)
         for (size_t u = 0; u < sp->users; u += 3) {
             assert_int_equal(caerec_scorer_set_user(s1, uid(u)), 0);
             size_t skipped = 99;
-            assert_int_equal(caerec_scorer_set_history(s2, ds, uid(u), &skipped),
-                             CAEREC_OK);
+            assert_int_equal(
+                caerec_scorer_set_history(s2, ds, uid(u), &skipped), CAEREC_OK);
             assert_int_equal(skipped, 0);
             all_scores(s1, m, a);
             all_scores(s2, m, b);
@@ -217,14 +217,17 @@ static void test_fold_in_matches_training_row(void **state)
                                  0);
             for (uint32_t t = 0; t < sp->T; t++)
                 if (ds->cell_types[c] >> t & 1u)
-                    assert_int_equal(caerec_dataset_add_interaction(h, 777, item, t), 0);
+                    assert_int_equal(
+                        caerec_dataset_add_interaction(h, 777, item, t), 0);
         }
         if (sp->K) {
             assert_int_equal(caerec_dataset_add_rating(h, 777, 999999, 3), 0);
             assert_int_equal(caerec_dataset_add_rating(h, 777, 888888, 1), 0);
         } else {
-            assert_int_equal(caerec_dataset_add_interaction(h, 777, 999999, 0), 0);
-            assert_int_equal(caerec_dataset_add_interaction(h, 777, 888888, 0), 0);
+            assert_int_equal(caerec_dataset_add_interaction(h, 777, 999999, 0),
+                             0);
+            assert_int_equal(caerec_dataset_add_interaction(h, 777, 888888, 0),
+                             0);
         }
         size_t skipped = 0;
         assert_int_equal(caerec_scorer_set_user(s1, uid(u4)), 0);
@@ -243,16 +246,19 @@ static void test_fold_in_matches_training_row(void **state)
             assert_true(fabs(a[e] - b[e]) <= 1e-6 * fabs(a[e]) + 1e-12);
         caerec_dataset *other;
         double l3[3] = {1, 2, 3};
-        assert_int_equal(caerec_dataset_create(&other, l3, 3, test_type_names, 1), 0);
+        assert_int_equal(
+            caerec_dataset_create(&other, l3, 3, test_type_names, 1), 0);
         assert_int_equal(caerec_dataset_add_rating(other, 777, iid(0), 2), 0);
         assert_int_equal(caerec_scorer_set_history(s2, other, 777, NULL),
                          CAEREC_EINVAL);
         caerec_dataset_free(other);
         /* a type the model does not have */
         const char *bad[] = {"purchase"};
-        assert_int_equal(caerec_dataset_create(&other, sp->K ? levels : NULL,
-                                               sp->K, bad, 1), 0);
-        assert_int_equal(caerec_dataset_add_interaction(other, 777, iid(0), 0), 0);
+        assert_int_equal(
+            caerec_dataset_create(&other, sp->K ? levels : NULL, sp->K, bad, 1),
+            0);
+        assert_int_equal(caerec_dataset_add_interaction(other, 777, iid(0), 0),
+                         0);
         assert_int_equal(caerec_scorer_set_history(s2, other, 777, NULL),
                          CAEREC_EINVAL);
         assert_non_null(strstr(caerec_last_error(), "purchase"));
@@ -291,7 +297,8 @@ static void test_fold_in_item_orientation(void **state)
     assert_int_equal(caerec_model_create(&m, cfg, ds), 0);
     assert_int_equal(caerec_model_fit(m, NULL, NULL, NULL, NULL), 0);
     size_t n = caerec_model_n_items(m);
-    float *trained = malloc(n * sizeof *trained), *folded = malloc(n * sizeof *folded);
+    float *trained = malloc(n * sizeof *trained),
+          *folded = malloc(n * sizeof *folded);
     caerec_scorer *a, *b;
     assert_int_equal(caerec_scorer_create(&a, m), 0);
     assert_int_equal(caerec_scorer_create(&b, m), 0);
@@ -301,8 +308,10 @@ static void test_fold_in_item_orientation(void **state)
         size_t skipped = 99;
         assert_int_equal(caerec_scorer_set_history(b, ds, user, &skipped), 0);
         assert_int_equal(skipped, 0);
-        assert_int_equal(caerec_scorer_all(a, CAEREC_SCORE_SAMPLE, trained, n), 0);
-        assert_int_equal(caerec_scorer_all(b, CAEREC_SCORE_SAMPLE, folded, n), 0);
+        assert_int_equal(caerec_scorer_all(a, CAEREC_SCORE_SAMPLE, trained, n),
+                         0);
+        assert_int_equal(caerec_scorer_all(b, CAEREC_SCORE_SAMPLE, folded, n),
+                         0);
         double sum = 0, mx = 0, my = 0, sxy = 0, sxx = 0, syy = 0;
         for (size_t i = 0; i < n; i++) {
             sum += folded[i];
@@ -327,7 +336,8 @@ static void test_fold_in_item_orientation(void **state)
             assert_int_equal(sa, sb);
         }
     }
-    print_message("mean correlation of log P(i|u), fold-in vs trained: %.3f\n", corr_sum / 10);
+    print_message("mean correlation of log P(i|u), fold-in vs trained: %.3f\n",
+                  corr_sum / 10);
     assert_true(corr_sum / 10 > 0.8);
     caerec_scorer_free(a);
     caerec_scorer_free(b);
@@ -356,9 +366,11 @@ static void test_errors(void **state)
     /* no user yet */
     assert_int_equal(caerec_scorer_get(sc, iid(0), CAEREC_SCORE_SAMPLE, &v),
                      CAEREC_ESTATE);
-    assert_int_equal(caerec_scorer_levels(sc, iid(0), NULL, 0, &nl), CAEREC_ESTATE);
+    assert_int_equal(caerec_scorer_levels(sc, iid(0), NULL, 0, &nl),
+                     CAEREC_ESTATE);
     assert_int_equal(caerec_scorer_seen(sc, iid(0), &seen), CAEREC_ESTATE);
-    assert_int_equal(caerec_scorer_all(sc, CAEREC_SCORE_SAMPLE, f, 64), CAEREC_ESTATE);
+    assert_int_equal(caerec_scorer_all(sc, CAEREC_SCORE_SAMPLE, f, 64),
+                     CAEREC_ESTATE);
     assert_int_equal(caerec_scorer_recommend(sc, 3, NULL, it, NULL, &n_out),
                      CAEREC_ESTATE);
     /* unknown user: the id is in the message */
@@ -371,18 +383,25 @@ static void test_errors(void **state)
                      CAEREC_ENOTFOUND);
     assert_non_null(strstr(caerec_last_error(), "31337"));
     assert_int_equal(caerec_scorer_seen(sc, 31337, &seen), CAEREC_ENOTFOUND);
-    assert_int_equal(caerec_scorer_levels(sc, 31337, NULL, 0, &nl), CAEREC_ENOTFOUND);
+    assert_int_equal(caerec_scorer_levels(sc, 31337, NULL, 0, &nl),
+                     CAEREC_ENOTFOUND);
     assert_int_equal(caerec_predict(m, uid(0), 31337, CAEREC_SCORE_SAMPLE, &v),
                      CAEREC_ENOTFOUND);
     assert_int_equal(caerec_predict(m, 424242, iid(0), CAEREC_SCORE_SAMPLE, &v),
                      CAEREC_ENOTFOUND);
     assert_non_null(strstr(caerec_last_error(), "424242"));
     /* bad score, NULL outputs */
-    assert_int_equal(caerec_scorer_get(sc, iid(0), (caerec_score)6, &v), CAEREC_EINVAL);
-    assert_int_equal(caerec_scorer_get(sc, iid(0), (caerec_score)-1, &v), CAEREC_EINVAL);
-    assert_int_equal(caerec_scorer_get(sc, iid(0), CAEREC_SCORE_SAMPLE, NULL), CAEREC_EINVAL);
-    assert_int_equal(caerec_predict(NULL, uid(0), iid(0), CAEREC_SCORE_SAMPLE, &v), CAEREC_EINVAL);
-    assert_int_equal(caerec_scorer_levels(sc, iid(0), NULL, 2, &nl), CAEREC_EINVAL);
+    assert_int_equal(caerec_scorer_get(sc, iid(0), (caerec_score)6, &v),
+                     CAEREC_EINVAL);
+    assert_int_equal(caerec_scorer_get(sc, iid(0), (caerec_score)-1, &v),
+                     CAEREC_EINVAL);
+    assert_int_equal(caerec_scorer_get(sc, iid(0), CAEREC_SCORE_SAMPLE, NULL),
+                     CAEREC_EINVAL);
+    assert_int_equal(
+        caerec_predict(NULL, uid(0), iid(0), CAEREC_SCORE_SAMPLE, &v),
+        CAEREC_EINVAL);
+    assert_int_equal(caerec_scorer_levels(sc, iid(0), NULL, 2, &nl),
+                     CAEREC_EINVAL);
     /* levels: capacity smaller than K writes only what fits */
     double lv[6] = {-1, -1, -1, -1, -1, -1};
     assert_int_equal(caerec_scorer_levels(sc, iid(0), lv, 2, &nl), 0);
@@ -390,9 +409,11 @@ static void test_errors(void **state)
     assert_true(lv[0] >= 0 && lv[1] >= 0 && lv[2] == -1);
     /* a failed set_user leaves the previous user in place */
     double before, after;
-    assert_int_equal(caerec_scorer_get(sc, iid(3), CAEREC_SCORE_RATING, &before), 0);
+    assert_int_equal(
+        caerec_scorer_get(sc, iid(3), CAEREC_SCORE_RATING, &before), 0);
     assert_int_equal(caerec_scorer_set_user(sc, 424242), CAEREC_ENOTFOUND);
-    assert_int_equal(caerec_scorer_get(sc, iid(3), CAEREC_SCORE_RATING, &after), 0);
+    assert_int_equal(caerec_scorer_get(sc, iid(3), CAEREC_SCORE_RATING, &after),
+                     0);
     assert_true(before == after);
     caerec_scorer_free(sc);
     caerec_scorer_free(NULL);

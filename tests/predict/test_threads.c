@@ -15,10 +15,10 @@
 enum { N_THREADS = 8, K_REC = 5 };
 
 typedef struct run_result {
-    float *scores;   /* users x CAEREC_SCORE_COUNT x items */
-    int64_t *rec;    /* users x K_REC */
+    float *scores; /* users x CAEREC_SCORE_COUNT x items */
+    int64_t *rec;  /* users x K_REC */
     size_t *rec_n;
-    int64_t *batch;  /* users x K_REC */
+    int64_t *batch; /* users x K_REC */
     size_t *batch_n;
     caerec_topk_metrics topk;
     caerec_rating_metrics ratings;
@@ -32,8 +32,8 @@ typedef struct job {
     int rc;
 } job;
 
-static int run(const caerec_model *m, const caerec_dataset *test,
-               size_t users, size_t items, run_result *r)
+static int run(const caerec_model *m, const caerec_dataset *test, size_t users,
+               size_t items, run_result *r)
 {
     caerec_scorer *sc;
     int rc = caerec_scorer_create(&sc, m);
@@ -44,9 +44,9 @@ static int run(const caerec_model *m, const caerec_dataset *test,
         ids[u] = uid(u);
         rc = caerec_scorer_set_user(sc, uid(u));
         for (int s = 0; s < CAEREC_SCORE_COUNT && !rc; s++)
-            rc = caerec_scorer_all(sc, (caerec_score)s,
-                                   r->scores + (u * CAEREC_SCORE_COUNT + s) * items,
-                                   items);
+            rc = caerec_scorer_all(
+                sc, (caerec_score)s,
+                r->scores + (u * CAEREC_SCORE_COUNT + s) * items, items);
         caerec_rec_options o = CAEREC_REC_OPTIONS_INIT;
         o.score = CAEREC_SCORE_JOINT;
         if (!rc)
@@ -99,7 +99,8 @@ static void check_orientation(int orientation)
     caerec_dataset *all = make_data(&sp), *ds, *test;
     assert_int_equal(caerec_dataset_split(&ds, &test, all, 0.2, 5), 0);
     caerec_model *serial_m = make_model_from(&sp, ds);
-    caerec_model *shared_m = make_model_from(&sp, ds); /* same seed: same weights */
+    caerec_model *shared_m =
+        make_model_from(&sp, ds); /* same seed: same weights */
     size_t items = caerec_model_n_items(serial_m);
     run_result ref, got[N_THREADS];
     result_alloc(&ref, sp.users, items);
@@ -109,17 +110,22 @@ static void check_orientation(int orientation)
     for (int t = 0; t < N_THREADS; t++) {
         result_alloc(&got[t], sp.users, items);
         jobs[t] = (job){shared_m, test, sp.users, items, &got[t], -1};
-        assert_int_equal(pthread_create(&th[t], NULL, thread_main, &jobs[t]), 0);
+        assert_int_equal(pthread_create(&th[t], NULL, thread_main, &jobs[t]),
+                         0);
     }
     for (int t = 0; t < N_THREADS; t++) {
         assert_int_equal(pthread_join(th[t], NULL), 0);
         assert_int_equal(jobs[t].rc, CAEREC_OK);
         assert_memory_equal(got[t].scores, ref.scores,
-                            sp.users * CAEREC_SCORE_COUNT * items * sizeof(float));
-        assert_memory_equal(got[t].rec, ref.rec, sp.users * K_REC * sizeof(int64_t));
+                            sp.users * CAEREC_SCORE_COUNT * items *
+                                sizeof(float));
+        assert_memory_equal(got[t].rec, ref.rec,
+                            sp.users * K_REC * sizeof(int64_t));
         assert_memory_equal(got[t].rec_n, ref.rec_n, sp.users * sizeof(size_t));
-        assert_memory_equal(got[t].batch, ref.batch, sp.users * K_REC * sizeof(int64_t));
-        assert_memory_equal(got[t].batch_n, ref.batch_n, sp.users * sizeof(size_t));
+        assert_memory_equal(got[t].batch, ref.batch,
+                            sp.users * K_REC * sizeof(int64_t));
+        assert_memory_equal(got[t].batch_n, ref.batch_n,
+                            sp.users * sizeof(size_t));
         assert_memory_equal(&got[t].topk, &ref.topk, sizeof ref.topk);
         assert_memory_equal(&got[t].ratings, &ref.ratings, sizeof ref.ratings);
         result_free(&got[t]);

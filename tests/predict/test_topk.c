@@ -94,7 +94,7 @@ static void test_rank_metrics_by_hand(void **state)
     caerec__rank_metrics(hit, 5, 2, 3, &m);
     assert_int_equal(m.hits, 2);
     assert_true(fabs(m.recall - 1.0) < 1e-15);
-    double dcg = 1.0 + 1.0 / 2.0;                 /* 1/log2(2) + 1/log2(4) */
+    double dcg = 1.0 + 1.0 / 2.0; /* 1/log2(2) + 1/log2(4) */
     double idcg = 1.0 + 1.0 / log2(3.0);
     assert_true(fabs(m.ndcg - dcg / idcg) < 1e-15);
     assert_true(fabs(m.precision - 2.0 / 3.0) < 1e-15);
