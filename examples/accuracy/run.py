@@ -53,7 +53,8 @@ def stop_requested():
     return bool(STOP_FILE) and os.path.exists(STOP_FILE)
 
 
-def train_and_evaluate(caerec, train_t, test_t, opts, seed, keep, log):
+def train_and_evaluate(caerec, train_t, test_t, opts, seed, keep, log,
+                       save_path=None):
     fit_t, valid_t = common.carve(train_t)
     fit_ds, valid_ds = common.to_dataset(fit_t), common.to_dataset(valid_t)
     o = dict(opts)
@@ -92,6 +93,9 @@ def train_and_evaluate(caerec, train_t, test_t, opts, seed, keep, log):
         # the library ranks every item outside the model's training data,
         # carve-out items included: rank again without them.
         m.update(topk_excluding(model, test_t, valid_t))
+    if save_path:
+        model.save(save_path)
+        log("  seed %d: model saved to %s" % (seed, save_path))
     model.close()
     m["epochs"] = epochs
     m["seconds"] = t_select + t_final
@@ -157,6 +161,9 @@ def main():
                     help="when this file appears, end the early-stopping "
                          "fit after the current epoch (best epoch kept)")
     ap.add_argument("--json", default=None, help="write all results here")
+    ap.add_argument("--save-models", default=None, metavar="DIR",
+                    help="save each evaluated model as "
+                         "DIR/<dataset>-seed<N>.cmod (for discovery.py)")
     args = ap.parse_args()
 
     names = [n for n in args.datasets.split(",") if n]
@@ -200,9 +207,14 @@ def main():
         if not args.no_model:
             import caerec
             for seed in seeds:
+                save = None
+                if args.save_models:
+                    os.makedirs(args.save_models, exist_ok=True)
+                    save = os.path.join(args.save_models,
+                                        "%s-seed%d.cmod" % (name, seed))
                 per_seed.append(train_and_evaluate(caerec, train_t, test_t,
                                                    opts, seed, args.keep,
-                                                   log))
+                                                   log, save))
                 log("  seed %d: test " % seed + " ".join(
                     "%s %.4f" % (k, per_seed[-1][k]) for k in
                     ["rmse", "mae", "recall@10", "recall@20", "recall@50",
