@@ -26,7 +26,7 @@ void caerec__cfg_defaults(caerec_cfg *c)
     c->gamma = 1.0;
     c->l2 = 0.1;
     c->lr = 3e-3;
-    c->lr_decay = 0.95;
+    c->lr_decay = 0.9;
     c->batch = 64;
     c->epochs = 50;
     c->patience = 5;

@@ -183,10 +183,10 @@ for n, line in enumerate(open("log.jsonl"), 1):
     run train_csv 0 train --train train.csv --model m5.bin "${SMALL[@]}" --quiet
     run train_dat 0 train --train train.dat --format dat --model m6.bin "${SMALL[@]}" --quiet
     run train_scale 0 train --train train.tsv --scale 1:5:1 --model m7.bin "${SMALL[@]}" --quiet \
-        --lr-decay 0.9 --early-stop loss --like-threshold 4 --act-out sigmoid
+        --lr-decay 0.8 --early-stop loss --like-threshold 4 --act-out sigmoid
     run info_scale 0 info --model m7.bin && py_check info_scale.out '
 assert d["scale"] == [1, 2, 3, 4, 5], d["scale"]
-assert d["config"]["lr-decay"] == 0.9, d["config"]
+assert d["config"]["lr-decay"] == 0.8, d["config"]
 assert d["config"]["act-out"] == "sigmoid", d["config"]
 '
 
