@@ -112,11 +112,10 @@ def topk_metrics(scores, train_X, test_ui, test_ii, ks=KS):
     n_rel = rel.sum(axis=1)
     users = np.nonzero(n_rel > 0)[0]
     kmax = max(ks)
-    # top kmax per user (descending score; ties broken by lower index)
-    part = np.argpartition(-S[users], kmax - 1, axis=1)[:, :kmax]
-    part_scores = np.take_along_axis(S[users], part, axis=1)
-    order = np.lexsort((part, -part_scores), axis=1)
-    top = np.take_along_axis(part, order, axis=1)
+    # top kmax per user (descending score; ties broken by lower index, as
+    # the library does: a stable sort, since argpartition picks arbitrary
+    # members of a tie at the cut, which matters for Popularity)
+    top = np.argsort(-S[users], axis=1, kind="stable")[:, :kmax]
     hits = np.take_along_axis(rel[users], top, axis=1).astype(np.float64)
     disc = 1.0 / np.log2(np.arange(2, kmax + 2))
     out = {}

@@ -1,0 +1,141 @@
+"""The accuracy harness (examples/accuracy) computes the figures of
+docs/results.md; these tests check its pieces against brute-force
+definitions and against the library, on small data built here (the real
+datasets are never needed)."""
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+from support import HAVE_NUMPY, ROOT, TINY, TestCase, caerec
+
+ACCURACY = os.path.join(ROOT, "examples", "accuracy")
+sys.path.insert(0, ACCURACY)
+
+if HAVE_NUMPY:
+    import numpy as np
+    import common
+    import discovery
+
+
+def brute_auc(score, positive):
+    """P(score of a random positive > that of a random negative), ties 1/2."""
+    pos = [s for s, p in zip(score, positive) if p]
+    neg = [s for s, p in zip(score, positive) if not p]
+    wins = sum(1.0 if a > b else 0.5 if a == b else 0.0
+               for a in pos for b in neg)
+    return wins / (len(pos) * len(neg))
+
+
+def brute_topk(scores, train, test, k):
+    """Recall@k and NDCG@k of evaluation.md, one user at a time."""
+    recall, ndcg, users = 0.0, 0.0, 0
+    for u in range(scores.shape[0]):
+        relevant = set(np.nonzero(test[u])[0].tolist())
+        if not relevant:
+            continue
+        users += 1
+        ranked = sorted((i for i in range(scores.shape[1]) if not train[u, i]),
+                        key=lambda i: (-scores[u, i], i))[:k]
+        hits = [1.0 if i in relevant else 0.0 for i in ranked]
+        n = min(k, len(relevant))
+        recall += sum(hits) / n
+        dcg = sum(h / np.log2(r + 2) for r, h in enumerate(hits))
+        ndcg += dcg / sum(1.0 / np.log2(r + 2) for r in range(n))
+    return recall / users, ndcg / users
+
+
+def random_triples(rng, n_users, n_items, per_user):
+    users, items = [], []
+    for u in range(n_users):
+        chosen = rng.choice(n_items, size=per_user, replace=False)
+        users += [100 + u] * per_user
+        items += (1000 + chosen).tolist()
+    ratings = rng.randint(1, 6, size=len(users)).astype(np.float64)
+    return (np.array(users, dtype=np.int64), np.array(items, dtype=np.int64),
+            ratings)
+
+
+@unittest.skipUnless(HAVE_NUMPY, "the harness needs numpy")
+class HarnessTest(TestCase):
+
+    def test_auc_matches_pairwise_definition(self):
+        rng = np.random.RandomState(5)
+        for _ in range(20):
+            n = rng.randint(2, 40)
+            score = rng.randint(0, 6, size=n).astype(float)  # many ties
+            positive = rng.rand(n) < 0.4
+            if positive.all() or not positive.any():
+                continue
+            self.assertAlmostEqual(discovery.auc(score, positive),
+                                   brute_auc(score, positive), places=12)
+        self.assertTrue(np.isnan(discovery.auc([1.0, 2.0], [True, True])))
+
+    def test_carve_is_a_seeded_partition(self):
+        rng = np.random.RandomState(1)
+        t = random_triples(rng, 30, 50, 10)
+        fit, valid = common.carve(t)
+        again = common.carve(t)
+        self.assertTrue(all((a == b).all() for a, b in zip(fit, again[0])))
+        self.assertEqual(len(valid[0]), round(0.1 * len(t[0])))
+        cells = set(zip(t[0].tolist(), t[1].tolist()))
+        fit_cells = set(zip(fit[0].tolist(), fit[1].tolist()))
+        valid_cells = set(zip(valid[0].tolist(), valid[1].tolist()))
+        self.assertEqual(fit_cells | valid_cells, cells)
+        self.assertFalse(fit_cells & valid_cells)
+
+    def test_topk_metrics_match_definitions(self):
+        rng = np.random.RandomState(2)
+        scores = rng.randint(0, 8, size=(25, 30)).astype(float)  # ties
+        train = rng.rand(25, 30) < 0.3
+        test = (rng.rand(25, 30) < 0.2) & ~train
+        test[3] = False  # a user without test items is not counted
+        tu, ti = np.nonzero(test)
+        for k in (1, 5, 10):
+            got = common.topk_metrics(scores, train.astype(float), tu, ti,
+                                      ks=(k,))
+            recall, ndcg = brute_topk(scores, train, test, k)
+            self.assertAlmostEqual(got["recall@%d" % k], recall, places=12)
+            self.assertAlmostEqual(got["ndcg@%d" % k], ndcg, places=12)
+
+    def test_harness_metrics_agree_with_the_library(self):
+        rng = np.random.RandomState(3)
+        t = random_triples(rng, 40, 35, 9)
+        train, test = common.carve(t, fraction=0.25, seed=4)
+        with caerec.Model(orientation="user", **TINY) as model:
+            model.fit(common.to_dataset(train))
+            lib = model.evaluate(common.to_dataset(test), ks=(5, 10))
+            idx = common.Index(train)
+            # the harness indexes ids in sorted order, the model in order
+            # of first appearance
+            column = [model.item_index(int(i)) for i in idx.items]
+            scores = np.array([model.score_all(int(u), "sample")[column]
+                               for u in idx.users])
+            tu, ti, tr, skipped = idx.map(test)
+            ours = common.topk_metrics(scores, idx.matrix(train), tu, ti,
+                                       ks=(5, 10))
+            rating = model.predict(idx.users[tu], idx.items[ti],
+                                   scores=["rating"], levels=False)["rating"]
+        self.assertEqual(lib["skipped"], skipped)
+        for key in ("recall@5", "ndcg@5", "recall@10", "ndcg@10"):
+            self.assertAlmostEqual(lib[key], ours[key], places=6, msg=key)
+        self.assertAlmostEqual(
+            lib["rmse"], common.rating_metrics(np.asarray(rating), tr)["rmse"],
+            places=5)
+
+    def test_scripts_exit_3_without_data(self):
+        with tempfile.TemporaryDirectory() as empty:
+            for script, extra in (("run.py", []), ("sweep.py", []),
+                                  ("discovery.py", ["--joint", "x.cmod"])):
+                proc = subprocess.run(
+                    [sys.executable, os.path.join(ACCURACY, script),
+                     "--data", empty] + extra,
+                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                    universal_newlines=True, timeout=60)
+                self.assertEqual(proc.returncode, 3, script + proc.stdout)
+                self.assertIn(os.path.join(empty, "ml-"), proc.stdout, script)
+
+
+if __name__ == "__main__":
+    unittest.main()
