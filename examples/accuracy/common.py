@@ -38,6 +38,16 @@ def data_missing(data_dir, names):
     return missing
 
 
+def parse_opts(text):
+    """'key=value,key=value' -> {key: value} (caerec_config_set names;
+    '-' and '_' both accepted)."""
+    opts = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        key, _, value = part.partition("=")
+        opts[key.strip().replace("-", "_")] = value.strip()
+    return opts
+
+
 def read_triples(path):
     """(users, items, ratings) int64/int64/float64 arrays of a MovieLens
     file (tab separated u.data style or '::' separated ratings.dat style)."""

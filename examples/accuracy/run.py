@@ -35,14 +35,6 @@ import numpy as np
 import common
 
 
-def parse_opts(text):
-    opts = {}
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        key, _, value = part.partition("=")
-        opts[key.strip().replace("-", "_")] = value.strip()
-    return opts
-
-
 STOP_FILE = None
 
 
@@ -188,7 +180,7 @@ def main():
             logf.write(line + "\n")
             logf.flush()
 
-    opts = parse_opts(args.set)
+    opts = common.parse_opts(args.set)
     if args.threads:
         opts["threads"] = str(args.threads)
     seeds = [int(s) for s in args.seeds.split(",") if s]

@@ -20,14 +20,6 @@ import time
 import common
 
 
-def parse_opts(text):
-    opts = {}
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        key, _, value = part.partition("=")
-        opts[key.strip().replace("-", "_")] = value.strip()
-    return opts
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", required=True)
@@ -59,7 +51,7 @@ def main():
             log.write(line + "\n")
             log.flush()
 
-    base = parse_opts(args.base)
+    base = common.parse_opts(args.base)
     emit("# %s  %s  dataset=%s base=[%s] valid=%.0f%% of train lines "
          "(RandomState(%d))" % (time.strftime("%Y-%m-%d %H:%M"),
                                os.path.basename(sys.argv[0]), args.dataset,
@@ -68,7 +60,7 @@ def main():
     for cfg_text in args.configs.split(";"):
         for seed in [int(s) for s in args.seeds.split(",")]:
             opts = dict(base)
-            opts.update(parse_opts(cfg_text))
+            opts.update(common.parse_opts(cfg_text))
             opts["seed"] = str(seed)
             model = caerec.Model(**opts)
             t0 = time.time()
