@@ -348,7 +348,10 @@ typedef enum caerec_orientation {
 /** What early stopping watches on the validation set. */
 typedef enum caerec_metric {
     CAEREC_METRIC_LOSS = 0, /**< validation negative log-likelihood (lower) */
-    CAEREC_METRIC_RMSE = 1, /**< validation RMSE (lower) */
+    CAEREC_METRIC_RMSE = 1, /**< validation RMSE (lower); when the model
+                                 learns no ratings (beta = gamma = 0) or
+                                 the validation set has none, NDCG@20
+                                 instead (the loss if that is missing) */
     CAEREC_METRIC_NDCG = 2  /**< validation NDCG@20 (higher) */
 } caerec_metric;
 

@@ -39,12 +39,20 @@ static int validate(caerec_model *m, const caerec_dataset *valid,
     return CAEREC_OK;
 }
 
-/* The early-stopping figure, oriented so that lower is better. */
+/* The early-stopping figure, oriented so that lower is better. RMSE means
+ * nothing for a model that does not learn ratings (beta = gamma = 0: its
+ * rating head stays at its initialisation, and watching it stopped such a
+ * model at epoch 2 on ML-1M), nor without validation ratings: it then
+ * watches what the model does learn, NDCG@20, or the loss when that is
+ * missing too. */
 static double watched(const caerec_model *m, const caerec_epoch_report *r)
 {
+    int learns_ratings = m->cfg.beta > 0 || m->cfg.gamma > 0;
     switch (m->cfg.early_stop) {
     case CAEREC_METRIC_RMSE:
-        return isnan(r->valid_rmse) ? r->valid_loss : r->valid_rmse;
+        if (learns_ratings && !isnan(r->valid_rmse))
+            return r->valid_rmse;
+        return isnan(r->valid_ndcg) ? r->valid_loss : -r->valid_ndcg;
     case CAEREC_METRIC_NDCG: return -r->valid_ndcg;
     default: return r->valid_loss;
     }

@@ -332,6 +332,49 @@ static void test_early_stopping_keeps_best(void **state)
     caerec_dataset_free(valid);
 }
 
+/* early-stop rmse on a model that learns no ratings watches NDCG@20: the
+ * kept epoch is the best-NDCG one (an untrained rating head's RMSE would
+ * stop it at random). */
+static void test_rmse_stop_without_rating_loss_watches_ndcg(void **state)
+{
+    (void)state;
+    caerec_dataset *all = synth(120, 60, 20, 5), *train, *valid;
+    assert_int_equal(caerec_dataset_split(&train, &valid, all, 0.2, 9), 0);
+    caerec_config *cfg = small_config("user");
+    assert_int_equal(caerec_config_set(cfg, "beta", "0"), 0);
+    assert_int_equal(caerec_config_set(cfg, "gamma", "0"), 0);
+    assert_int_equal(caerec_config_set(cfg, "early-stop", "rmse"), 0);
+    assert_int_equal(caerec_config_set(cfg, "epochs", "3"), 0);
+    assert_int_equal(caerec_config_set(cfg, "patience", "0"), 0);
+    /* overfits, so NDCG peaks early while the idle head's RMSE drifts */
+    assert_int_equal(caerec_config_set(cfg, "hidden", "64"), 0);
+    assert_int_equal(caerec_config_set(cfg, "l2", "0"), 0);
+    assert_int_equal(caerec_config_set(cfg, "dropout", "0"), 0);
+    assert_int_equal(caerec_config_set(cfg, "lr", "0.02"), 0);
+    caerec_model *m;
+    assert_int_equal(caerec_model_create(&m, cfg, train), 0);
+    reports rs = {.n = 0, .stop_at = 0};
+    caerec_epoch_report best = CAEREC_EPOCH_REPORT_INIT;
+    assert_int_equal(caerec_model_fit(m, valid, record, &rs, &best), 0);
+    assert_int_equal(rs.n, 3);
+    int argmax = 0, argmin_rmse = 0;
+    for (int e = 0; e < rs.n; e++) {
+        if (rs.r[e].valid_ndcg > rs.r[argmax].valid_ndcg)
+            argmax = e;
+        if (rs.r[e].valid_rmse < rs.r[argmin_rmse].valid_rmse)
+            argmin_rmse = e;
+    }
+    assert_int_equal(best.epoch, (unsigned)argmax + 1);
+    assert_true(best.valid_ndcg == rs.r[argmax].valid_ndcg);
+    /* the check means something only if the two metrics disagree */
+    assert_int_not_equal(argmax, argmin_rmse);
+    caerec_model_free(m);
+    caerec_config_free(cfg);
+    caerec_dataset_free(all);
+    caerec_dataset_free(train);
+    caerec_dataset_free(valid);
+}
+
 /* Training defers dW to the optimizer (made and applied block by block);
  * it must update the parameters exactly as the whole-gradient path. */
 static void test_deferred_dW_matches_whole_gradient(void **state)
@@ -504,6 +547,7 @@ int main(void)
         cmocka_unit_test(test_divergence_is_caught),
         cmocka_unit_test(test_sampling_distribution_recovered),
         cmocka_unit_test(test_early_stopping_keeps_best),
+        cmocka_unit_test(test_rmse_stop_without_rating_loss_watches_ndcg),
         cmocka_unit_test(test_validation_loss_paths_agree),
         cmocka_unit_test(test_deferred_dW_matches_whole_gradient),
         cmocka_unit_test(test_beats_popularity_and_mean),
