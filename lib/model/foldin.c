@@ -45,16 +45,10 @@ int caerec__fold_in_item(const caerec_model *m, const caerec_row *hist,
     float *Q = caerec__alloc_floats(M * c2), *G = caerec__alloc_floats(M * c2);
     int8_t *level = malloc(M ? M : 1);
     double *n_obs = malloc((M ? M : 1) * sizeof *n_obs);
+    int rc = CAEREC_OK;
     if (!Wc || !grad || !am || !av || !Q || !G || !level || !n_obs) {
-        caerec__free_floats(Wc);
-        caerec__free_floats(grad);
-        caerec__free_floats(am);
-        caerec__free_floats(av);
-        caerec__free_floats(Q);
-        caerec__free_floats(G);
-        free(level);
-        free(n_obs);
-        return CAEREC_ENOMEM;
+        rc = CAEREC_ENOMEM;
+        goto done;
     }
     float *cc = Wc + wsz, *gc = grad + wsz;
     /* Start from the average user column: the prior of a user about whom
@@ -131,6 +125,7 @@ int caerec__fold_in_item(const caerec_model *m, const caerec_row *hist,
     for (size_t i = 0; i < M; i++)
         log_offset[i] =
             log(n_obs[i] / total) - logaddexp(m->cache.lse[i], O[i * KK + K]);
+done:
     caerec__free_floats(Wc);
     caerec__free_floats(grad);
     caerec__free_floats(am);
@@ -139,5 +134,5 @@ int caerec__fold_in_item(const caerec_model *m, const caerec_row *hist,
     caerec__free_floats(G);
     free(level);
     free(n_obs);
-    return CAEREC_OK;
+    return rc;
 }

@@ -277,17 +277,28 @@ static int record(const caerec_epoch_report *r, void *user)
     return rs->stop_at && rs->n >= rs->stop_at;
 }
 
-static void test_early_stopping_keeps_best(void **state)
+/* Train/validation split of a small synthetic set and a config that
+ * overfits quickly (no L2, no dropout, a large step), so validation figures
+ * turn around within a few epochs. */
+static caerec_config *overfitting_setup(caerec_dataset **all,
+                                        caerec_dataset **train,
+                                        caerec_dataset **valid)
 {
-    (void)state;
-    caerec_dataset *all = synth(120, 60, 20, 5), *train, *valid;
-    assert_int_equal(caerec_dataset_split(&train, &valid, all, 0.2, 9), 0);
+    *all = synth(120, 60, 20, 5);
+    assert_int_equal(caerec_dataset_split(train, valid, *all, 0.2, 9), 0);
     caerec_config *cfg = small_config("user");
-    /* a model that overfits quickly, so validation turns around */
     assert_int_equal(caerec_config_set(cfg, "hidden", "64"), 0);
     assert_int_equal(caerec_config_set(cfg, "l2", "0"), 0);
     assert_int_equal(caerec_config_set(cfg, "dropout", "0"), 0);
     assert_int_equal(caerec_config_set(cfg, "lr", "0.02"), 0);
+    return cfg;
+}
+
+static void test_early_stopping_keeps_best(void **state)
+{
+    (void)state;
+    caerec_dataset *all, *train, *valid;
+    caerec_config *cfg = overfitting_setup(&all, &train, &valid);
     assert_int_equal(caerec_config_set(cfg, "epochs", "40"), 0);
     assert_int_equal(caerec_config_set(cfg, "patience", "3"), 0);
     assert_int_equal(caerec_config_set(cfg, "early-stop", "loss"), 0);
@@ -338,19 +349,14 @@ static void test_early_stopping_keeps_best(void **state)
 static void test_rmse_stop_without_rating_loss_watches_ndcg(void **state)
 {
     (void)state;
-    caerec_dataset *all = synth(120, 60, 20, 5), *train, *valid;
-    assert_int_equal(caerec_dataset_split(&train, &valid, all, 0.2, 9), 0);
-    caerec_config *cfg = small_config("user");
+    caerec_dataset *all, *train, *valid;
+    /* overfits, so NDCG peaks early while the idle head's RMSE drifts */
+    caerec_config *cfg = overfitting_setup(&all, &train, &valid);
     assert_int_equal(caerec_config_set(cfg, "beta", "0"), 0);
     assert_int_equal(caerec_config_set(cfg, "gamma", "0"), 0);
     assert_int_equal(caerec_config_set(cfg, "early-stop", "rmse"), 0);
     assert_int_equal(caerec_config_set(cfg, "epochs", "3"), 0);
     assert_int_equal(caerec_config_set(cfg, "patience", "0"), 0);
-    /* overfits, so NDCG peaks early while the idle head's RMSE drifts */
-    assert_int_equal(caerec_config_set(cfg, "hidden", "64"), 0);
-    assert_int_equal(caerec_config_set(cfg, "l2", "0"), 0);
-    assert_int_equal(caerec_config_set(cfg, "dropout", "0"), 0);
-    assert_int_equal(caerec_config_set(cfg, "lr", "0.02"), 0);
     caerec_model *m;
     assert_int_equal(caerec_model_create(&m, cfg, train), 0);
     reports rs = {.n = 0, .stop_at = 0};
