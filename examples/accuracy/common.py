@@ -151,12 +151,21 @@ def rating_metrics(pred, truth):
 # --------------------------------------------------------------------------
 # Baselines
 
+def item_means(idx, train):
+    """Mean train rating of each item of idx (idx.items order); the global
+    mean for an item without ratings."""
+    _, fi, fr, _ = idx.map(train)
+    sums = np.bincount(fi, weights=fr, minlength=len(idx.items))
+    cnts = np.bincount(fi, minlength=len(idx.items))
+    return np.where(cnts > 0, sums / np.maximum(cnts, 1), np.mean(fr))
+
+
 def baselines(train, test, ease_lambda, ks=KS):
     """Global mean, item mean (RMSE); Popularity and EASE (top-k).
     Returns a list of (name, metrics dict)."""
     idx = Index(train)
     tu, ti, tr, skipped = idx.map(test)
-    _, fi, fr, _ = idx.map(train)
+    _, _, fr, _ = idx.map(train)
     X = idx.matrix(train)
     rows = []
 
@@ -167,10 +176,7 @@ def baselines(train, test, ease_lambda, ks=KS):
     rows.append(("global mean", m))
 
     t0 = time.time()
-    sums = np.bincount(fi, weights=fr, minlength=len(idx.items))
-    cnts = np.bincount(fi, minlength=len(idx.items))
-    item_mean = np.where(cnts > 0, sums / np.maximum(cnts, 1), mu)
-    m = rating_metrics(item_mean[ti], tr)
+    m = rating_metrics(item_means(idx, train)[ti], tr)
     m.update(seconds=time.time() - t0, skipped=skipped)
     rows.append(("item mean", m))
 

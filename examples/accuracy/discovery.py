@@ -104,11 +104,9 @@ def main():
     low = pct >= 0.5
 
     # item mean rating of the train file: the non-personal reference
-    sums, counts = {}, {}
-    for i, r in zip(train_t[1].tolist(), train_t[2].tolist()):
-        sums[i] = sums.get(i, 0.0) + r
-        counts[i] = counts.get(i, 0) + 1
-    item_mean = np.array([sums[i] / counts[i] for i in ti.tolist()])
+    idx = common.Index(train_t)
+    item_mean = common.item_means(idx, train_t)[
+        [idx.iidx[i] for i in ti.tolist()]]
 
     rows = []
     j = joint.predict(tu, ti, scores=["like", "rating", "consume"],
