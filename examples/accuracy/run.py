@@ -16,7 +16,8 @@ For each dataset and seed:
     train file for exactly the number of epochs kept in step 2, without
     validation (--keep skips this and evaluates the step-2 model; its top-k
     ranking then does not exclude the carve-out items, which counts them as
-    misses);
+    misses; --epochs N,... skips step 2 and uses epoch counts that an
+    earlier run with the same options selected, one per seed);
  4. that one model is evaluated on the test file: RMSE/MAE of the expected
     rating, Recall/NDCG@10/20/50 ranking by P(i | u) over all items not in
     the user's train set (caerec_evaluate_ratings / caerec_evaluate_topk).
@@ -45,14 +46,13 @@ def stop_requested():
     return bool(STOP_FILE) and os.path.exists(STOP_FILE)
 
 
-def train_and_evaluate(caerec, train_t, test_t, opts, seed, keep, log,
-                       save_path=None):
+def select_epochs(caerec, train_t, opts, seed, log):
+    """Step 2: early stopping on the carve-out. Returns the model (trained
+    on the fit part), its best-epoch record and the seconds it took."""
     fit_t, valid_t = common.carve(train_t)
     fit_ds, valid_ds = common.to_dataset(fit_t), common.to_dataset(valid_t)
-    o = dict(opts)
-    o["seed"] = str(seed)
     t0 = time.time()
-    model = caerec.Model(**o)
+    model = caerec.Model(**opts)
     def on_epoch(r):
         log("    ep %2d loss %.4f vloss %.4f vrmse %.4f vndcg %.4f %.1fs%s" %
             (r["epoch"], r["loss"], r["valid_loss"], r["valid_rmse"],
@@ -68,10 +68,25 @@ def train_and_evaluate(caerec, train_t, test_t, opts, seed, keep, log,
     log("  seed %d: kept epoch %d of %d (valid rmse %.4f ndcg@20 %.4f), "
         "%.0fs" % (seed, best["epoch"], len(model.history),
                    best["valid_rmse"], best["valid_ndcg"], t_select))
-    epochs = best["epoch"]
+    return model, best, t_select
+
+
+def train_and_evaluate(caerec, train_t, test_t, opts, seed, keep, log,
+                       save_path=None, epochs=None):
+    o = dict(opts)
+    o["seed"] = str(seed)
+    _, valid_t = common.carve(train_t)
+    if epochs is None:
+        model, best, t_select = select_epochs(caerec, train_t, o, seed, log)
+        epochs = best["epoch"]
+    else:
+        model, best, t_select = None, {}, 0.0
+        log("  seed %d: %d epochs, as selected by an earlier run (--epochs)"
+            % (seed, epochs))
     t_final = 0.0
     if not keep:
-        model.close()
+        if model:
+            model.close()
         o["epochs"] = str(epochs)
         t1 = time.time()
         model = caerec.Model(**o)
@@ -93,8 +108,8 @@ def train_and_evaluate(caerec, train_t, test_t, opts, seed, keep, log,
     m["seconds"] = t_select + t_final
     m["select_seconds"] = t_select
     m["final_seconds"] = t_final
-    m["valid_rmse"] = best["valid_rmse"]
-    m["valid_ndcg"] = best["valid_ndcg"]
+    m["valid_rmse"] = best.get("valid_rmse", float("nan"))
+    m["valid_ndcg"] = best.get("valid_ndcg", float("nan"))
     return m
 
 
@@ -146,6 +161,10 @@ def main():
     ap.add_argument("--keep", action="store_true",
                     help="evaluate the early-stopped model (no retraining "
                          "on the whole train file)")
+    ap.add_argument("--epochs", default=None, metavar="N,...",
+                    help="one epoch count per seed, selected by an earlier "
+                         "run with the same options: skip the carve-out fit "
+                         "and only train on the whole train file")
     ap.add_argument("--no-model", action="store_true",
                     help="baselines only")
     ap.add_argument("--log", default=None, help="append the output here")
@@ -163,6 +182,13 @@ def main():
         if n not in common.PROTOCOLS:
             ap.error("unknown dataset %r (known: %s)" %
                      (n, ", ".join(sorted(common.PROTOCOLS))))
+    seeds = [int(s) for s in args.seeds.split(",") if s]
+    epochs = [None] * len(seeds)
+    if args.epochs:
+        epochs = [int(e) for e in args.epochs.split(",") if e]
+        if len(epochs) != len(seeds) or min(epochs) < 1 or args.keep:
+            ap.error("--epochs needs one positive count per seed, "
+                     "without --keep")
     missing = common.data_missing(args.data, names)
     if missing:
         print("accuracy: data not found, nothing run. Missing: %s\n"
@@ -183,10 +209,10 @@ def main():
     opts = common.parse_opts(args.set)
     if args.threads:
         opts["threads"] = str(args.threads)
-    seeds = [int(s) for s in args.seeds.split(",") if s]
-    log("# %s run.py --data %s --datasets %s --seeds %s --set '%s'%s" %
+    log("# %s run.py --data %s --datasets %s --seeds %s --set '%s'%s%s" %
         (time.strftime("%Y-%m-%d %H:%M"), args.data, args.datasets,
-         args.seeds, args.set, " --keep" if args.keep else ""))
+         args.seeds, args.set, " --keep" if args.keep else "",
+         " --epochs " + args.epochs if args.epochs else ""))
     results = {}
     for name in names:
         train_rel, test_rel, lam = common.PROTOCOLS[name]
@@ -198,7 +224,7 @@ def main():
         per_seed = []
         if not args.no_model:
             import caerec
-            for seed in seeds:
+            for seed, n_epochs in zip(seeds, epochs):
                 save = None
                 if args.save_models:
                     os.makedirs(args.save_models, exist_ok=True)
@@ -206,7 +232,7 @@ def main():
                                         "%s-seed%d.cmod" % (name, seed))
                 per_seed.append(train_and_evaluate(caerec, train_t, test_t,
                                                    opts, seed, args.keep,
-                                                   log, save))
+                                                   log, save, n_epochs))
                 log("  seed %d: test " % seed + " ".join(
                     "%s %.4f" % (k, per_seed[-1][k]) for k in
                     ["rmse", "mae", "recall@10", "recall@20", "recall@50",

@@ -127,7 +127,8 @@ class HarnessTest(TestCase):
     def test_scripts_exit_3_without_data(self):
         with tempfile.TemporaryDirectory() as empty:
             for script, extra in (("run.py", []), ("sweep.py", []),
-                                  ("discovery.py", ["--joint", "x.cmod"])):
+                                  ("discovery.py", ["--joint", "x.cmod"]),
+                                  ("lowrank.py", [])):
                 proc = subprocess.run(
                     [sys.executable, os.path.join(ACCURACY, script),
                      "--data", empty] + extra,
@@ -135,6 +136,22 @@ class HarnessTest(TestCase):
                     universal_newlines=True, timeout=60)
                 self.assertEqual(proc.returncode, 3, script + proc.stdout)
                 self.assertIn(os.path.join(empty, "ml-"), proc.stdout, script)
+
+    def test_run_rejects_epoch_counts_that_do_not_match_the_seeds(self):
+        """--epochs replaces the selection step, so it needs one count per
+        seed; a mismatch is a usage error (exit 2) before any data is
+        read."""
+        with tempfile.TemporaryDirectory() as empty:
+            for extra in (["--seeds", "1,2", "--epochs", "5"],
+                          ["--seeds", "1", "--epochs", "0"],
+                          ["--seeds", "1", "--epochs", "5", "--keep"]):
+                proc = subprocess.run(
+                    [sys.executable, os.path.join(ACCURACY, "run.py"),
+                     "--data", empty] + extra,
+                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                    universal_newlines=True, timeout=60)
+                self.assertEqual(proc.returncode, 2, proc.stdout)
+                self.assertIn("--epochs", proc.stdout)
 
 
 if __name__ == "__main__":
