@@ -75,7 +75,6 @@ def train_and_evaluate(caerec, train_t, test_t, opts, seed, keep, log,
                        save_path=None, epochs=None):
     o = dict(opts)
     o["seed"] = str(seed)
-    _, valid_t = common.carve(train_t)
     if epochs is None:
         model, best, t_select = select_epochs(caerec, train_t, o, seed, log)
         epochs = best["epoch"]
@@ -99,7 +98,7 @@ def train_and_evaluate(caerec, train_t, test_t, opts, seed, keep, log,
     if keep:
         # the library ranks every item outside the model's training data,
         # carve-out items included: rank again without them.
-        m.update(topk_excluding(model, test_t, valid_t))
+        m.update(topk_excluding(model, test_t, common.carve(train_t)[1]))
     if save_path:
         model.save(save_path)
         log("  seed %d: model saved to %s" % (seed, save_path))
