@@ -729,6 +729,9 @@ static int build(parser *p, caerec_model *m)
         return bad(p, CAEREC_ENOMEM, "out of memory");
     if (p->K)
         memcpy(m->levels, p->levels, p->K * sizeof *m->levels);
+    /* Writers store the resolved weight; a NaN one is resolved as at
+     * creation rather than trained with. */
+    m->cfg.gamma = caerec__gamma(&m->cfg, m->levels, p->K);
     for (size_t t = 0; t < p->T; t++) {
         char *s = malloc(p->type_len[t] + 1);
         if (!s)

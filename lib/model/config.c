@@ -23,7 +23,7 @@ void caerec__cfg_defaults(caerec_cfg *c)
     c->dropout = 0.5;
     c->alpha = 1.0;
     c->beta = 1.0;
-    c->gamma = 1.0;
+    c->gamma = NAN; /* resolved per scale by caerec__gamma */
     c->l2 = 0.1;
     c->lr = 3e-3;
     c->lr_decay = 0.9;
@@ -48,6 +48,17 @@ double caerec__like_threshold(const caerec_cfg *cfg, const double *levels,
         if (levels[k] >= cut - 1e-9 * (fabs(cut) + 1))
             return levels[k];
     return hi;
+}
+
+double caerec__gamma(const caerec_cfg *cfg, const double *levels,
+                     size_t n_levels)
+{
+    if (!isnan(cfg->gamma))
+        return cfg->gamma;
+    if (n_levels < 2)
+        return 0.0;
+    double range = levels[n_levels - 1] - levels[0];
+    return 16.0 / (range * range);
 }
 
 typedef enum { K_SIZE, K_INT, K_U64, K_REAL, K_ENUM } kind_t;
@@ -214,7 +225,9 @@ CAEREC_API int caerec_config_set_double(caerec_config *cfg, caerec_option opt,
                             "caerec_config_set_double: unknown option %d",
                             (int)opt);
     if (o->kind == K_REAL) {
-        if (isnan(value) && opt == CAEREC_OPT_LIKE_THRESHOLD) {
+        /* NaN selects the scale-dependent default of these two. */
+        if (isnan(value) &&
+            (opt == CAEREC_OPT_LIKE_THRESHOLD || opt == CAEREC_OPT_GAMMA)) {
             store(&cfg->v, o, value, 0);
             return CAEREC_OK;
         }

@@ -13,7 +13,8 @@ typedef struct caerec_cfg {
     size_t c1, c2;
     int act_in, act_hidden, act_out; /* caerec_activation: phi, g, psi */
     double dropout;
-    double alpha, beta, gamma;
+    double alpha, beta;
+    double gamma; /* NaN: scaled to the rating scale, see caerec__gamma */
     double l2;
     double lr, lr_decay;
     size_t batch;
@@ -37,5 +38,15 @@ void caerec__cfg_defaults(caerec_cfg *cfg);
  * smallest level >= min + 0.6 * (max - min): 4 on 1..5). */
 double caerec__like_threshold(const caerec_cfg *cfg, const double *levels,
                               size_t n_levels);
+
+/* gamma: the configured weight of the rating-error term, or the default for
+ * this scale, 16 / (max - min)^2 (1 on 1..5). The likelihood terms do not
+ * depend on the units of the ratings but the squared error does, as their
+ * square: scaling gamma by the inverse square of the scale's range keeps the
+ * balance of the terms, and hence training, the same on 1..5, 0.5..5,
+ * 1..10 or 0..100 (expected ratings then scale with the levels). 0 on a
+ * scale of fewer than two levels, where the term is always 0. */
+double caerec__gamma(const caerec_cfg *cfg, const double *levels,
+                     size_t n_levels);
 
 #endif

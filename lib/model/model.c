@@ -208,6 +208,8 @@ CAEREC_API int caerec_model_create(caerec_model **out, const caerec_config *cfg,
             rc, "caerec_model_create: out of memory for %zu parameters", dm.m);
     int by_item = cfg->v.orientation == CAEREC_ORIENT_ITEM;
     rc = copy_scale(m, train);
+    /* The model keeps the weight it trains with (the file records it). */
+    m->cfg.gamma = caerec__gamma(&m->cfg, train->levels, train->n_levels);
     if (!rc)
         rc = caerec__csr_build(&m->rows, train, by_item);
     if (!rc && by_item)

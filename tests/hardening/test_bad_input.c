@@ -838,7 +838,7 @@ RF(setd_decay_0) { SETD(CAEREC_OPT_LR_DECAY, 0.0); }
 RF(setd_decay_above) { SETD(CAEREC_OPT_LR_DECAY, 1.0000001); }
 RF(setd_alpha_neg) { SETD(CAEREC_OPT_ALPHA, -1.0); }
 RF(setd_beta_inf) { SETD(CAEREC_OPT_BETA, INFINITY); }
-RF(setd_gamma_nan) { SETD(CAEREC_OPT_GAMMA, NAN); }
+RF(setd_gamma_inf) { SETD(CAEREC_OPT_GAMMA, INFINITY); }
 RF(setd_l2_neg_inf) { SETD(CAEREC_OPT_L2, -INFINITY); }
 RF(setd_like_inf) { SETD(CAEREC_OPT_LIKE_THRESHOLD, INFINITY); }
 RF(sets_null_cfg) { return caerec_config_set(NULL, "hidden", "5"); }
@@ -1651,7 +1651,7 @@ static const row rows[] = {
      CAEREC_ERANGE},
     {"caerec_config_set_double: alpha -1", setd_alpha_neg, CAEREC_ERANGE},
     {"caerec_config_set_double: beta Inf", setd_beta_inf, CAEREC_ERANGE},
-    {"caerec_config_set_double: gamma NaN", setd_gamma_nan, CAEREC_ERANGE},
+    {"caerec_config_set_double: gamma +inf", setd_gamma_inf, CAEREC_ERANGE},
     {"caerec_config_set_double: l2 -Inf", setd_l2_neg_inf, CAEREC_ERANGE},
     {"caerec_config_set_double: like-threshold Inf", setd_like_inf,
      CAEREC_ERANGE},

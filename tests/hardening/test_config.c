@@ -70,6 +70,13 @@ static const spec specs[N_OPTIONS] = {
     {CAEREC_OPT_MAX_MEMORY, "max-memory", INT, 0, U64_MAX_D, 0, 0, NULL},
 };
 
+/* Options whose documented default is NaN: a value chosen from the
+ * training data's rating scale when the model is created. */
+static int nan_is_default(const spec *s)
+{
+    return s->opt == CAEREC_OPT_LIKE_THRESHOLD || s->opt == CAEREC_OPT_GAMMA;
+}
+
 static caerec_config *new_config(void)
 {
     caerec_config *cfg = NULL;
@@ -140,7 +147,7 @@ static void test_defaults(void **state)
     for (int o = 0; o < N_OPTIONS; o++) {
         const spec *s = &specs[o];
         double v = get_d(cfg, s->opt);
-        if (s->opt == CAEREC_OPT_LIKE_THRESHOLD) {
+        if (nan_is_default(s)) {
             assert_true(isnan(v)); /* documented default */
         } else if (!in_range(s, v)) {
             fail_msg("option %s: default %g outside its documented range",
@@ -235,6 +242,9 @@ static void test_set_by_name(void **state)
     assert_true(get_d(cfg, CAEREC_OPT_LIKE_THRESHOLD) == 3.5);
     assert_int_equal(caerec_config_set(cfg, "like-threshold", "nan"), 0);
     assert_true(isnan(get_d(cfg, CAEREC_OPT_LIKE_THRESHOLD)));
+    assert_int_equal(caerec_config_set(cfg, "gamma", "2"), 0);
+    assert_int_equal(caerec_config_set(cfg, "gamma", "nan"), 0);
+    assert_true(isnan(get_d(cfg, CAEREC_OPT_GAMMA)));
     /* The whole uint64 range of seed and max-memory by name. */
     assert_int_equal(caerec_config_set(cfg, "seed", "18446744073709551615"), 0);
     assert_true(get_i(cfg, CAEREC_OPT_SEED) == -1); /* the same 64 bits */
@@ -265,8 +275,14 @@ static void test_range_boundaries(void **state)
             double below = s->open_lo ? s->lo : nextafter(s->lo, -INFINITY);
             REJECTED(cfg, s, caerec_config_set_double(cfg, s->opt, below),
                      CAEREC_ERANGE);
-            REJECTED(cfg, s, caerec_config_set_double(cfg, s->opt, NAN),
-                     CAEREC_ERANGE);
+            if (nan_is_default(s)) {
+                assert_int_equal(caerec_config_set_double(cfg, s->opt, NAN),
+                                 CAEREC_OK);
+                assert_true(isnan(get_d(cfg, s->opt)));
+            } else {
+                REJECTED(cfg, s, caerec_config_set_double(cfg, s->opt, NAN),
+                         CAEREC_ERANGE);
+            }
             /* The smallest accepted value. */
             double low = s->open_lo ? nextafter(s->lo, INFINITY) : s->lo;
             assert_int_equal(caerec_config_set_double(cfg, s->opt, low), 0);
@@ -419,9 +435,14 @@ static void test_model_config_copy(void **state)
     assert_int_equal(caerec_model_config(&got, m), CAEREC_OK);
     assert_non_null(got);
     assert_ptr_not_equal(got, cfg);
+    /* The model's options are the caller's, except that a NaN gamma is
+     * resolved for the training scale: 16 / (5 - 1)^2 = 1 on 1..5. */
     for (int o = 0; o < N_OPTIONS; o++)
-        assert_true(
-            same(get_d(got, (caerec_option)o), get_d(cfg, (caerec_option)o)));
+        if (o != CAEREC_OPT_GAMMA)
+            assert_true(same(get_d(got, (caerec_option)o),
+                             get_d(cfg, (caerec_option)o)));
+    assert_true(isnan(get_d(cfg, CAEREC_OPT_GAMMA)));
+    assert_true(get_d(got, CAEREC_OPT_GAMMA) == 1.0);
     /* Neither the caller's config nor the copy reaches into the model. */
     assert_int_equal(caerec_config_set(cfg, "hidden", "9"), 0);
     assert_int_equal(caerec_config_set(got, "c1", "11"), 0);

@@ -544,6 +544,64 @@ static void test_beats_popularity_and_mean(void **state)
     caerec_dataset_free(test);
 }
 
+/* Expected ratings of a model trained for a few epochs with the given
+ * gamma ("" for the default) on ds: out[u * n_items + i] for the first
+ * n_users x n_items of each. */
+static void expected_ratings(caerec_dataset *ds, const char *gamma,
+                             size_t n_users, size_t n_items, double *out)
+{
+    caerec_config *cfg = small_config("item");
+    if (*gamma)
+        assert_int_equal(caerec_config_set(cfg, "gamma", gamma), 0);
+    caerec_model *m;
+    assert_int_equal(caerec_model_create(&m, cfg, ds), 0);
+    for (int e = 0; e < 4; e++)
+        assert_int_equal(caerec_model_train_epoch(m, NULL), 0);
+    caerec_scorer *sc;
+    assert_int_equal(caerec_scorer_create(&sc, m), 0);
+    for (size_t u = 0; u < n_users; u++) {
+        assert_int_equal(caerec_scorer_set_user(sc, ds->users.ids[u]), 0);
+        for (size_t i = 0; i < n_items; i++)
+            assert_int_equal(caerec_scorer_get(sc, ds->items.ids[i],
+                                               CAEREC_SCORE_RATING,
+                                               &out[u * n_items + i]),
+                             0);
+    }
+    caerec_scorer_free(sc);
+    caerec_model_free(m);
+    caerec_config_free(cfg);
+}
+
+/* The default gamma follows the rating scale: the same data on 1..5 and on
+ * 10..50 trains to the same model, expected ratings 10 times larger (up to
+ * rounding), while a fixed gamma weighs the squared error 100 times more
+ * on the wider scale and trains a different model. */
+static void test_default_gamma_is_scale_free(void **state)
+{
+    (void)state;
+    enum { NU = 12, NI = 15 };
+    caerec_dataset *narrow = synth(150, 60, 12, 9);
+    caerec_dataset *wide = synth(150, 60, 12, 9);
+    for (size_t k = 0; k < wide->n_levels; k++)
+        wide->levels[k] *= 10.0; /* cells hold level indices */
+    double a[NU * NI], b[NU * NI], worst = 0.0;
+    expected_ratings(narrow, "", NU, NI, a);
+    expected_ratings(wide, "", NU, NI, b);
+    for (size_t c = 0; c < NU * NI; c++)
+        worst = fmax(worst, fabs(b[c] / 10.0 - a[c]));
+    assert_true(worst < 1e-3);
+    expected_ratings(narrow, "1", NU, NI, a);
+    expected_ratings(wide, "1", NU, NI, b);
+    double fixed = 0.0;
+    for (size_t c = 0; c < NU * NI; c++)
+        fixed = fmax(fixed, fabs(b[c] / 10.0 - a[c]));
+    print_message("largest difference: default gamma %g, fixed gamma %g\n",
+                  worst, fixed);
+    assert_true(fixed > 0.05);
+    caerec_dataset_free(narrow);
+    caerec_dataset_free(wide);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -557,6 +615,7 @@ int main(void)
         cmocka_unit_test(test_validation_loss_paths_agree),
         cmocka_unit_test(test_deferred_dW_matches_whole_gradient),
         cmocka_unit_test(test_beats_popularity_and_mean),
+        cmocka_unit_test(test_default_gamma_is_scale_free),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
