@@ -14,7 +14,7 @@ void caerec__cfg_defaults(caerec_cfg *c)
 {
     memset(c, 0, sizeof *c);
     c->orientation = CAEREC_ORIENT_ITEM;
-    c->hidden = 500;
+    c->hidden = 300;
     c->c1 = 8;
     c->c2 = 8;
     c->act_in = CAEREC_ACT_IDENTITY;
