@@ -74,6 +74,19 @@ def carve(triples, fraction=VALID_FRACTION, seed=VALID_SEED):
     return (u[tr], i[tr], r[tr]), (u[va], i[va], r[va])
 
 
+
+class CarveOut:
+    """The validation carve-out of a protocol's TRAIN file as dense arrays,
+    for the carve-out diagnostics: X (binary users x items matrix of the
+    fit part, Index idx), the carve-out's cells (vu, vi), EASE's lambda."""
+
+    def __init__(self, data_dir, dataset):
+        train_rel, _, self.ease_lambda = PROTOCOLS[dataset]
+        fit, valid = carve(read_triples(os.path.join(data_dir, train_rel)))
+        self.idx = Index(fit)
+        self.vu, self.vi, _, _ = self.idx.map(valid)
+        self.X = self.idx.matrix(fit)
+
 def to_dataset(triples):
     import caerec
     u, i, r = triples

@@ -63,12 +63,9 @@ def main():
     if missing:
         print("data not found: %s" % ", ".join(missing))
         return 3
-    train_rel, _, _ = common.PROTOCOLS[args.dataset]
-    fit, valid = common.carve(common.read_triples(
-        "%s/%s" % (args.data, train_rel)))
-    idx = common.Index(fit)
-    vu, vi, _, _ = idx.map(valid)
-    X = idx.matrix(fit).astype(np.float32)      # users x items
+    co = common.CarveOut(args.data, args.dataset)
+    vu, vi = co.vu, co.vi
+    X = co.X.astype(np.float32)                 # users x items
     n_users, n_items = X.shape
     counts = X.sum(axis=0)
     G = np.zeros((n_items, n_items), np.float32)

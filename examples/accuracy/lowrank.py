@@ -37,12 +37,8 @@ def main():
     if missing:
         print("data not found: %s" % ", ".join(missing))
         return 3
-    train_rel, _, lam = common.PROTOCOLS[args.dataset]
-    fit, valid = common.carve(common.read_triples(
-        "%s/%s" % (args.data, train_rel)))
-    idx = common.Index(fit)
-    vu, vi, _, _ = idx.map(valid)
-    X = idx.matrix(fit)
+    co = common.CarveOut(args.data, args.dataset)
+    X, vu, vi, lam = co.X, co.vu, co.vi, co.ease_lambda
     ranks = [int(r) for r in args.ranks.split(",") if r]
     Vt = np.linalg.svd(X, full_matrices=False)[2] if ranks else None
     print("| model | valid Recall@20 | valid NDCG@20 |\n|---|---:|---:|")
@@ -56,7 +52,7 @@ def main():
     print("| EASE lambda %g | %.4f | %.4f |" % (lam, m["recall@20"],
                                                 m["ndcg@20"]))
     if args.model:
-        model = model_log_probs(args.model, idx)
+        model = model_log_probs(args.model, co.idx)
         zm, ze = standardise(model, X), standardise(ease, X)
         for a in [float(w) for w in args.weights.split(",")]:
             m = common.topk_metrics(a * zm + (1 - a) * ze, X, vu, vi,
