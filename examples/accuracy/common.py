@@ -38,6 +38,15 @@ def data_missing(data_dir, names):
     return missing
 
 
+def report_missing(data_dir, names):
+    """True (after saying which files) when data_dir lacks a protocol's
+    files: the scripts then exit 3 without running anything."""
+    missing = data_missing(data_dir, names)
+    if missing:
+        print("data not found: %s" % ", ".join(missing))
+    return bool(missing)
+
+
 def parse_opts(text):
     """'key=value,key=value' -> {key: value} (caerec_config_set names;
     '-' and '_' both accepted)."""

@@ -88,9 +88,7 @@ def main():
     ap.add_argument("--liked", type=float, default=4.0,
                     help="a test rating >= this counts as liked")
     args = ap.parse_args()
-    missing = common.data_missing(args.data, [args.dataset])
-    if missing:
-        print("data not found: %s" % ", ".join(missing))
+    if common.report_missing(args.data, [args.dataset]):
         return 3
     import caerec
 

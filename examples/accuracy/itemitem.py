@@ -59,9 +59,7 @@ def main():
     ap.add_argument("--epochs", type=int, default=6)
     ap.add_argument("--batch", type=int, default=64)
     args = ap.parse_args()
-    missing = common.data_missing(args.data, [args.dataset])
-    if missing:
-        print("data not found: %s" % ", ".join(missing))
+    if common.report_missing(args.data, [args.dataset]):
         return 3
     co = common.CarveOut(args.data, args.dataset)
     vu, vi = co.vu, co.vi

@@ -33,9 +33,7 @@ def main():
     ap.add_argument("--weights", default="1,0.8,0.6,0.4",
                     help="blend weights a of the model (with --model)")
     args = ap.parse_args()
-    missing = common.data_missing(args.data, [args.dataset])
-    if missing:
-        print("data not found: %s" % ", ".join(missing))
+    if common.report_missing(args.data, [args.dataset]):
         return 3
     co = common.CarveOut(args.data, args.dataset)
     X, vu, vi, lam = co.X, co.vu, co.vi, co.ease_lambda

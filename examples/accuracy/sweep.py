@@ -34,9 +34,7 @@ def main():
                     help="also log every epoch")
     args = ap.parse_args()
 
-    missing = common.data_missing(args.data, [args.dataset])
-    if missing:
-        print("data not found: %s" % ", ".join(missing))
+    if common.report_missing(args.data, [args.dataset]):
         return 3
     import caerec
 

@@ -71,6 +71,8 @@ typedef struct {
     int open_hi;   /* hi excluded */
     size_t offset;
     const char *const *enum_names; /* for K_ENUM */
+    int nan_default; /* K_REAL: NaN is accepted and means "chosen from the
+                        training data's rating scale" */
 } option_t;
 
 static const char *const orient_names[] = {"user", "item", NULL};
@@ -94,7 +96,7 @@ static const option_t options[] = {
     [CAEREC_OPT_DROPOUT] = {"dropout", K_REAL, 0, 1, 0, 1, OFF(dropout), NULL},
     [CAEREC_OPT_ALPHA] = {"alpha", K_REAL, 0, 1e6, 0, 0, OFF(alpha), NULL},
     [CAEREC_OPT_BETA] = {"beta", K_REAL, 0, 1e6, 0, 0, OFF(beta), NULL},
-    [CAEREC_OPT_GAMMA] = {"gamma", K_REAL, 0, 1e6, 0, 0, OFF(gamma), NULL},
+    [CAEREC_OPT_GAMMA] = {"gamma", K_REAL, 0, 1e6, 0, 0, OFF(gamma), NULL, 1},
     [CAEREC_OPT_L2] = {"l2", K_REAL, 0, 1e6, 0, 0, OFF(l2), NULL},
     [CAEREC_OPT_LR] = {"lr", K_REAL, 0, 1e6, 1, 0, OFF(lr), NULL},
     [CAEREC_OPT_LR_DECAY] = {"lr-decay", K_REAL, 0, 1, 1, 0, OFF(lr_decay),
@@ -107,7 +109,7 @@ static const option_t options[] = {
                          OFF(seed), NULL},
     [CAEREC_OPT_THREADS] = {"threads", K_INT, 1, 256, 0, 0, OFF(threads), NULL},
     [CAEREC_OPT_LIKE_THRESHOLD] = {"like-threshold", K_REAL, -1e300, 1e300, 0,
-                                   0, OFF(like_threshold), NULL},
+                                   0, OFF(like_threshold), NULL, 1},
     [CAEREC_OPT_EARLY_STOP] = {"early-stop", K_ENUM, 0, 2, 0, 0,
                                OFF(early_stop), metric_names},
     [CAEREC_OPT_MAX_MEMORY] = {"max-memory", K_U64, 0, 18446744073709551615.0,
@@ -225,9 +227,7 @@ CAEREC_API int caerec_config_set_double(caerec_config *cfg, caerec_option opt,
                             "caerec_config_set_double: unknown option %d",
                             (int)opt);
     if (o->kind == K_REAL) {
-        /* NaN selects the scale-dependent default of these two. */
-        if (isnan(value) &&
-            (opt == CAEREC_OPT_LIKE_THRESHOLD || opt == CAEREC_OPT_GAMMA)) {
+        if (isnan(value) && o->nan_default) {
             store(&cfg->v, o, value, 0);
             return CAEREC_OK;
         }
