@@ -128,7 +128,8 @@ class HarnessTest(TestCase):
         with tempfile.TemporaryDirectory() as empty:
             for script, extra in (("run.py", []), ("sweep.py", []),
                                   ("discovery.py", ["--joint", "x.cmod"]),
-                                  ("lowrank.py", []), ("itemitem.py", [])):
+                                  ("lowrank.py", []), ("itemitem.py", []),
+                                  ("ease_softmax.py", [])):
                 proc = subprocess.run(
                     [sys.executable, os.path.join(ACCURACY, script),
                      "--data", empty] + extra,

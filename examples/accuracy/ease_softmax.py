@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""EASE's item-item scores used as the model's consumption logit alone.
+
+In item orientation the model ranks items for user u by
+log pi_i + s_iu - log sum_u' exp(s_iu') (docs/model.md). This puts
+s_iu = w * (X B)[u, i], EASE's score, in that formula and measures the
+ranking on the validation carve-out of the TRAIN file, against EASE ranking
+by its raw score. It shows what an item-item path costs when it has to live
+inside the model's per-item softmax (session 4; see docs/results.md).
+"""
+import argparse
+import sys
+
+import numpy as np
+
+import common
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", required=True)
+    ap.add_argument("--dataset", default="ml-100k", choices=sorted(common.PROTOCOLS))
+    ap.add_argument("--lambdas", default="250,500,1000")
+    ap.add_argument("--weights", default="2,4,6,8,12")
+    a = ap.parse_args()
+    if common.report_missing(a.data, [a.dataset]):
+        return 3
+    co = common.CarveOut(a.data, a.dataset)
+    X = co.X
+    cnt = X.sum(axis=0)  # users per item
+    log_pi = np.log(cnt / cnt.sum())
+    print("| lambda | EASE NDCG@20 | w | log-likelihood / cell | NDCG@20 in the softmax |")
+    print("|---:|---:|---:|---:|---:|")
+    for lam in (float(x) for x in a.lambdas.split(",")):
+        S = common.ease_scores(X, lam)  # users x items
+        base = common.topk_metrics(S, X, co.vu, co.vi, ks=(20,))["ndcg@20"]
+        for w in (float(x) for x in a.weights.split(",")):
+            L = w * S
+            mx = L.max(axis=0)
+            lse = mx + np.log(np.exp(L - mx[None, :]).sum(axis=0))
+            ll = ((L * X).sum() - (cnt * lse).sum()) / X.sum()
+            score = log_pi[None, :] + L - lse[None, :]
+            nd = common.topk_metrics(score, X, co.vu, co.vi, ks=(20,))["ndcg@20"]
+            print("| %g | %.4f | %g | %.4f | %.4f |" % (lam, base, w, ll, nd))
+            sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
