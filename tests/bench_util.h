@@ -7,6 +7,7 @@
 #include "common/alloc.h"
 #include "kernels/gemm.h"
 
+#include <blis.h>
 #include <time.h>
 
 static inline double bench_now(void)
@@ -37,6 +38,16 @@ static inline double bench_sgemm_rate(int threads, size_t M, size_t N, size_t K)
     caerec__free_floats(B);
     caerec__free_floats(C);
     return 2.0 * (double)M * (double)N * (double)K * reps / t;
+}
+
+/* The sub-configuration (kernel set) BLIS chose for this CPU. Printed by
+ * every benchmark: a BLIS that does not know the CPU runs its portable
+ * "generic" kernels, several times slower (BLIS 0.9.0 on AMD family 26,
+ * docs/performance.md), and the figures are only comparable between runs
+ * on the same kernels. */
+static inline const char *bench_blis_arch(void)
+{
+    return bli_arch_string(bli_arch_query_id());
 }
 
 #endif

@@ -32,6 +32,7 @@ int main(int argc, char **argv)
     so.n_groups = 20;
     caerec_dataset *ds;
     check(caerec_dataset_synthetic(&ds, &so), "synthetic");
+    printf("BLIS kernels: %s\n", bench_blis_arch());
     printf("data: %zu users x %zu items, %zu ratings (synthetic)\n",
            caerec_dataset_n_users(ds), caerec_dataset_n_items(ds),
            caerec_dataset_n_ratings(ds));

@@ -195,6 +195,7 @@ static void bench(const caerec_dataset *train, const caerec_dataset *test,
 int main(int argc, char **argv)
 {
     const char *which = argc > 1 ? argv[1] : "user";
+    printf("BLIS kernels: %s\n", bench_blis_arch());
     caerec_synthetic_options so = CAEREC_SYNTHETIC_OPTIONS_INIT;
     so.n_users = 6040;
     so.n_items = 3706;
