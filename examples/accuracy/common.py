@@ -163,6 +163,17 @@ def topk_metrics(scores, train_X, test_ui, test_ii, ks=KS):
     return out
 
 
+def item_oriented_logp(L, X):
+    """The ranking score of an item-oriented model (docs/model.md) from its
+    users x items logits L over the binary train matrix X:
+    log P(i | u) + const(u) = log pi_i + L_ui - log sum_u' exp(L_u'i).
+    Returns (scores, lse) with lse the per-item log-sum-exp."""
+    mx = L.max(axis=0)
+    lse = np.log(np.exp(L - mx).sum(axis=0)) + mx
+    pop = X.sum(axis=0)
+    return L - lse + np.log(pop / pop.sum()), lse
+
+
 def rating_metrics(pred, truth):
     pred = np.clip(pred, LEVELS[0], LEVELS[-1])
     err = pred - truth

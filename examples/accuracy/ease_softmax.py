@@ -11,8 +11,6 @@ inside the model's per-item softmax (session 4; see docs/results.md).
 import argparse
 import sys
 
-import numpy as np
-
 import common
 
 
@@ -28,7 +26,6 @@ def main():
     co = common.CarveOut(a.data, a.dataset)
     X = co.X
     cnt = X.sum(axis=0)  # users per item
-    log_pi = np.log(cnt / cnt.sum())
     print("| lambda | EASE NDCG@20 | w | log-likelihood / cell | NDCG@20 in the softmax |")
     print("|---:|---:|---:|---:|---:|")
     for lam in (float(x) for x in a.lambdas.split(",")):
@@ -36,10 +33,8 @@ def main():
         base = common.topk_metrics(S, X, co.vu, co.vi, ks=(20,))["ndcg@20"]
         for w in (float(x) for x in a.weights.split(",")):
             L = w * S
-            mx = L.max(axis=0)
-            lse = mx + np.log(np.exp(L - mx[None, :]).sum(axis=0))
+            score, lse = common.item_oriented_logp(L, X)
             ll = ((L * X).sum() - (cnt * lse).sum()) / X.sum()
-            score = log_pi[None, :] + L - lse[None, :]
             nd = common.topk_metrics(score, X, co.vu, co.vi, ks=(20,))["ndcg@20"]
             print("| %g | %.4f | %g | %.4f | %.4f |" % (lam, base, w, ll, nd))
             sys.stdout.flush()

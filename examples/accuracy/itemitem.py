@@ -40,10 +40,7 @@ class Adam:
 def ranking(X, G, c, vu, vi):
     """Recall/NDCG@20 ranking by log P(i | u) = log pi_i + log P(u | i)."""
     L = X @ G + c[:, None]                      # users x items logits
-    mx = L.max(axis=0)
-    lse = np.log(np.exp(L - mx).sum(axis=0)) + mx
-    pop = X.sum(axis=0)
-    m = common.topk_metrics(L - lse + np.log(pop / pop.sum()), X, vu, vi,
+    m = common.topk_metrics(common.item_oriented_logp(L, X)[0], X, vu, vi,
                             ks=(20,))
     return m["recall@20"], m["ndcg@20"]
 
