@@ -378,7 +378,8 @@ typedef enum caerec_option {
     CAEREC_OPT_L2 = 11,       /**< "l2": lambda, >= 0 */
     CAEREC_OPT_LR = 12,       /**< "lr": Adam learning rate, > 0 */
     CAEREC_OPT_LR_DECAY = 13, /**< "lr-decay": learning rate multiplier per
-                                   epoch, in (0, 1] */
+                                   epoch (or per lr-decay-steps Adam
+                                   steps), in (0, 1] */
     CAEREC_OPT_BATCH = 14,    /**< "batch": rows per step, >= 1 */
     CAEREC_OPT_EPOCHS = 15,   /**< "epochs": most epochs of caerec_model_fit */
     CAEREC_OPT_PATIENCE = 16, /**< "patience": epochs without validation
@@ -388,8 +389,13 @@ typedef enum caerec_option {
     CAEREC_OPT_LIKE_THRESHOLD = 19, /**< "like-threshold": tau; NaN (default)
                                      means the top 40% of the scale */
     CAEREC_OPT_EARLY_STOP = 20,     /**< "early-stop": loss|rmse|ndcg */
-    CAEREC_OPT_MAX_MEMORY = 21      /**< "max-memory": bytes model creation may
+    CAEREC_OPT_MAX_MEMORY = 21,     /**< "max-memory": bytes model creation may
                                          use; 0 (default) = physical memory */
+    CAEREC_OPT_LR_DECAY_STEPS = 22  /**< "lr-decay-steps": 0 = lr-decay is
+                                         applied per epoch; N >= 1 = per N
+                                         Adam steps (after each epoch of s
+                                         steps the rate is multiplied by
+                                         lr-decay^(s/N)), 0..1e9 */
 } caerec_option;
 
 /** Creates a configuration holding the defaults. Errors: CAEREC_EINVAL,

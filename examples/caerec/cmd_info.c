@@ -72,7 +72,7 @@ static void write_config(cli_json *j, const caerec_config *cfg)
             break;
         int64_t iv;
         double dv;
-        if (!is_real(opt) && o <= CAEREC_OPT_MAX_MEMORY &&
+        if (!is_real(opt) && o <= CAEREC_OPT_LR_DECAY_STEPS &&
             caerec_config_get_int(cfg, opt, &iv) == CAEREC_OK) {
             const char *e = enum_name(opt, iv);
             if (e != NULL)

@@ -27,6 +27,7 @@ void caerec__cfg_defaults(caerec_cfg *c)
     c->l2 = 0.1;
     c->lr = 3e-3;
     c->lr_decay = 0.9;
+    c->lr_decay_steps = 0;
     c->batch = 64;
     c->epochs = 50;
     c->patience = 5;
@@ -59,6 +60,14 @@ double caerec__gamma(const caerec_cfg *cfg, const double *levels,
         return 0.0;
     double range = levels[n_levels - 1] - levels[0];
     return 16.0 / (range * range);
+}
+
+double caerec__epoch_lr_decay(const caerec_cfg *cfg, size_t n_rows)
+{
+    if (cfg->lr_decay_steps == 0 || cfg->batch == 0)
+        return cfg->lr_decay;
+    size_t steps = n_rows / cfg->batch + (n_rows % cfg->batch != 0);
+    return pow(cfg->lr_decay, (double)steps / (double)cfg->lr_decay_steps);
 }
 
 typedef enum { K_SIZE, K_INT, K_U64, K_REAL, K_ENUM } kind_t;
@@ -114,6 +123,8 @@ static const option_t options[] = {
                                OFF(early_stop), metric_names},
     [CAEREC_OPT_MAX_MEMORY] = {"max-memory", K_U64, 0, 18446744073709551615.0,
                                0, 0, OFF(max_memory), NULL},
+    [CAEREC_OPT_LR_DECAY_STEPS] = {"lr-decay-steps", K_SIZE, 0, 1e9, 0, 0,
+                                   OFF(lr_decay_steps), NULL},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 

@@ -17,6 +17,7 @@ typedef struct caerec_cfg {
     double gamma; /* NaN: scaled to the rating scale, see caerec__gamma */
     double l2;
     double lr, lr_decay;
+    size_t lr_decay_steps; /* 0: lr_decay per epoch, else per this many steps */
     size_t batch;
     size_t epochs;
     size_t patience;
@@ -48,5 +49,14 @@ double caerec__like_threshold(const caerec_cfg *cfg, const double *levels,
  * scale of fewer than two levels, where the term is always 0. */
 double caerec__gamma(const caerec_cfg *cfg, const double *levels,
                      size_t n_levels);
+
+/* The learning-rate multiplier applied at the end of an epoch over n_rows
+ * rows: lr_decay, or with lr_decay_steps N, lr_decay^(s / N) for the
+ * epoch's s = ceil(n_rows / batch) Adam steps. Counting steps keeps the
+ * schedule tied to the number of updates whatever the catalogue size, where
+ * a per-epoch decay anneals a model with twice the rows at half the rate per
+ * update. Applied in whole epochs, so that with s == N it is exactly
+ * lr_decay. */
+double caerec__epoch_lr_decay(const caerec_cfg *cfg, size_t n_rows);
 
 #endif

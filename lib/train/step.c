@@ -131,7 +131,7 @@ CAEREC_API int caerec_model_train_step(caerec_model *m, caerec_losses *out)
     ts->cursor = 0;
     ts->order_valid = 0;
     ts->epoch++;
-    ts->lr *= m->cfg.lr_decay;
+    ts->lr *= caerec__epoch_lr_decay(&m->cfg, m->dims.m);
     return 1;
 }
 

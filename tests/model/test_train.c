@@ -120,6 +120,37 @@ static void test_deterministic(void **state)
     caerec_dataset_free(ds);
 }
 
+/* lr-decay-steps: after an epoch of s steps the rate is multiplied by
+ * lr-decay^(s / N); with N = s that is the per-epoch decay, to the bit. */
+static void test_lr_decay_per_steps(void **state)
+{
+    (void)state;
+    caerec_dataset *ds = synth(70, 40, 8, 2); /* 70 user rows: 3 steps of 32 */
+    const char *steps[] = {"0", "3", "2", "6"};
+    const double expect[] = {0.5, 0.5, 0.35355339059327373, 0.7071067811865476};
+    caerec_model *m[4];
+    for (int i = 0; i < 4; i++) {
+        caerec_config *cfg = small_config("user");
+        assert_int_equal(caerec_config_set(cfg, "lr-decay", "0.5"), 0);
+        assert_int_equal(caerec_config_set(cfg, "lr-decay-steps", steps[i]), 0);
+        assert_int_equal(caerec_model_create(&m[i], cfg, ds), 0);
+        caerec_config_free(cfg);
+        for (int e = 1; e <= 2; e++) {
+            assert_int_equal(caerec_model_train_epoch(m[i], NULL), 0);
+            double want = 0.01 * pow(expect[i], e);
+            assert_true(fabs(m[i]->train->lr - want) <= 1e-14 * want);
+        }
+    }
+    /* 0 and N = steps per epoch train the same model; N = 2 another one */
+    assert_memory_equal(m[0]->params.data, m[1]->params.data,
+                        m[0]->params.size * sizeof(float));
+    assert_memory_not_equal(m[0]->params.data, m[2]->params.data,
+                            m[0]->params.size * sizeof(float));
+    for (int i = 0; i < 4; i++)
+        caerec_model_free(m[i]);
+    caerec_dataset_free(ds);
+}
+
 static int all_finite(const caerec_model *m)
 {
     for (size_t i = 0; i < m->params.size; i++)
@@ -608,6 +639,7 @@ int main(void)
         cmocka_unit_test(test_losses_fall),
         cmocka_unit_test(test_step_reports_epoch_end),
         cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_lr_decay_per_steps),
         cmocka_unit_test(test_divergence_is_caught),
         cmocka_unit_test(test_sampling_distribution_recovered),
         cmocka_unit_test(test_early_stopping_keeps_best),

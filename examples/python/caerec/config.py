@@ -11,7 +11,7 @@ from .errors import InvalidArgument
 OPTIONS = ("orientation", "hidden", "c1", "c2", "act-in", "act-hidden",
            "act-out", "dropout", "alpha", "beta", "gamma", "l2", "lr",
            "lr-decay", "batch", "epochs", "patience", "seed", "threads",
-           "like-threshold", "early-stop", "max-memory")
+           "like-threshold", "early-stop", "max-memory", "lr-decay-steps")
 _INDEX = {name: i for i, name in enumerate(OPTIONS)}
 
 #: enum-valued options: their value names in enum order
