@@ -15,7 +15,7 @@ void caerec__cfg_defaults(caerec_cfg *c)
     memset(c, 0, sizeof *c);
     c->orientation = CAEREC_ORIENT_ITEM;
     c->hidden = 300;
-    c->c1 = 8;
+    c->c1 = 16;
     c->c2 = 8;
     c->act_in = CAEREC_ACT_IDENTITY;
     c->act_hidden = CAEREC_ACT_SIGMOID;
@@ -26,8 +26,8 @@ void caerec__cfg_defaults(caerec_cfg *c)
     c->gamma = NAN; /* resolved per scale by caerec__gamma */
     c->l2 = 0.1;
     c->lr = 3e-3;
-    c->lr_decay = 0.9;
-    c->lr_decay_steps = 0;
+    c->lr_decay = 0.85;
+    c->lr_decay_steps = 58;
     c->batch = 64;
     c->epochs = 50;
     c->patience = 5;
