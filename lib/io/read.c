@@ -359,6 +359,11 @@ static int parse_config(parser *p)
         if (rc)
             return rc;
     }
+    /* Files written before lr-decay-steps existed were trained with the
+     * per-epoch decay; a resumed checkpoint must keep that schedule rather
+     * than take today's default. */
+    if (!(seen >> CAEREC_OPT_LR_DECAY_STEPS & 1))
+        p->cfg.v.lr_decay_steps = 0;
     if (caerec__rb_left(&r))
         return bad(
             p, CAEREC_ECORRUPT,
