@@ -372,8 +372,8 @@ typedef enum caerec_option {
     CAEREC_OPT_BETA = 9,      /**< "beta": weight of the rating loss, >= 0 */
     CAEREC_OPT_GAMMA = 10,    /**< "gamma": weight of the squared error of the
                                    expected rating, >= 0; NaN (default) means
-                                   16 / (max - min)^2 of the training scale
-                                   (1 on 1..5), fixed when the model is
+                                   12 / (max - min)^2 of the training scale
+                                   (0.75 on 1..5), fixed when the model is
                                    created */
     CAEREC_OPT_L2 = 11,       /**< "l2": lambda, >= 0 */
     CAEREC_OPT_LR = 12,       /**< "lr": Adam learning rate, > 0 */

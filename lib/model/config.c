@@ -59,7 +59,7 @@ double caerec__gamma(const caerec_cfg *cfg, const double *levels,
     if (n_levels < 2)
         return 0.0;
     double range = levels[n_levels - 1] - levels[0];
-    return 16.0 / (range * range);
+    return 12.0 / (range * range);
 }
 
 double caerec__epoch_lr_decay(const caerec_cfg *cfg, size_t n_rows)

@@ -41,7 +41,7 @@ double caerec__like_threshold(const caerec_cfg *cfg, const double *levels,
                               size_t n_levels);
 
 /* gamma: the configured weight of the rating-error term, or the default for
- * this scale, 16 / (max - min)^2 (1 on 1..5). The likelihood terms do not
+ * this scale, 12 / (max - min)^2 (0.75 on 1..5). The likelihood terms do not
  * depend on the units of the ratings but the squared error does, as their
  * square: scaling gamma by the inverse square of the scale's range keeps the
  * balance of the terms, and hence training, the same on 1..5, 0.5..5,

@@ -437,13 +437,13 @@ static void test_model_config_copy(void **state)
     assert_non_null(got);
     assert_ptr_not_equal(got, cfg);
     /* The model's options are the caller's, except that a NaN gamma is
-     * resolved for the training scale: 16 / (5 - 1)^2 = 1 on 1..5. */
+     * resolved for the training scale: 12 / (5 - 1)^2 = 0.75 on 1..5. */
     for (int o = 0; o < N_OPTIONS; o++)
         if (o != CAEREC_OPT_GAMMA)
             assert_true(same(get_d(got, (caerec_option)o),
                              get_d(cfg, (caerec_option)o)));
     assert_true(isnan(get_d(cfg, CAEREC_OPT_GAMMA)));
-    assert_true(get_d(got, CAEREC_OPT_GAMMA) == 1.0);
+    assert_true(get_d(got, CAEREC_OPT_GAMMA) == 0.75);
     /* Neither the caller's config nor the copy reaches into the model. */
     assert_int_equal(caerec_config_set(cfg, "hidden", "9"), 0);
     assert_int_equal(caerec_config_set(got, "c1", "11"), 0);
