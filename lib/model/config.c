@@ -16,7 +16,7 @@ void caerec__cfg_defaults(caerec_cfg *c)
     c->orientation = CAEREC_ORIENT_ITEM;
     c->hidden = 300;
     c->c1 = 16;
-    c->c2 = 8;
+    c->c2 = 0; /* resolved per scale by caerec__c2 */
     c->act_in = CAEREC_ACT_IDENTITY;
     c->act_hidden = CAEREC_ACT_SIGMOID;
     c->act_out = CAEREC_ACT_IDENTITY;
@@ -62,6 +62,14 @@ double caerec__gamma(const caerec_cfg *cfg, const double *levels,
     return 12.0 / (range * range);
 }
 
+size_t caerec__c2(const caerec_cfg *cfg, size_t n_levels)
+{
+    if (cfg->c2)
+        return cfg->c2;
+    size_t want = n_levels + 1;
+    return want < 8 ? 8 : want > 32 ? 32 : want;
+}
+
 double caerec__epoch_lr_decay(const caerec_cfg *cfg, size_t n_rows)
 {
     if (cfg->lr_decay_steps == 0 || cfg->batch == 0)
@@ -95,7 +103,7 @@ static const option_t options[] = {
                                 OFF(orientation), orient_names},
     [CAEREC_OPT_HIDDEN] = {"hidden", K_SIZE, 1, 65536, 0, 0, OFF(hidden), NULL},
     [CAEREC_OPT_C1] = {"c1", K_SIZE, 1, 1024, 0, 0, OFF(c1), NULL},
-    [CAEREC_OPT_C2] = {"c2", K_SIZE, 1, 1024, 0, 0, OFF(c2), NULL},
+    [CAEREC_OPT_C2] = {"c2", K_SIZE, 0, 1024, 0, 0, OFF(c2), NULL},
     [CAEREC_OPT_ACT_IN] = {"act-in", K_ENUM, 0, 5, 0, 0, OFF(act_in),
                            act_names},
     [CAEREC_OPT_ACT_HIDDEN] = {"act-hidden", K_ENUM, 0, 5, 0, 0,

@@ -50,6 +50,15 @@ double caerec__like_threshold(const caerec_cfg *cfg, const double *levels,
 double caerec__gamma(const caerec_cfg *cfg, const double *levels,
                      size_t n_levels);
 
+/* C2: the configured decoder channels, or the default for a scale of
+ * n_levels levels, K + 1 clamped to 8..32. The output convolution maps C2
+ * channels to K + 1 logits; fewer channels than logits costs RMSE once K
+ * is large (a 20-level scale: 8 channels 0.026 RMSE behind 21; 10 levels:
+ * 6 behind, 8 level with 11; docs/model.md), while more than 8 gains
+ * nothing on 1..5. 32 caps the decoder's cost (it grows with C2) on very
+ * fine scales, where no size was measured. */
+size_t caerec__c2(const caerec_cfg *cfg, size_t n_levels);
+
 /* The learning-rate multiplier applied at the end of an epoch over n_rows
  * rows: lr_decay, or with lr_decay_steps N, lr_decay^(s / N) for the
  * epoch's s = ceil(n_rows / batch) Adam steps. Counting steps keeps the

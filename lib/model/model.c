@@ -21,7 +21,7 @@ void caerec__dims_make(caerec_dims *dm, const caerec_cfg *cfg, size_t n_users,
     dm->C = K + T;
     dm->d = cfg->hidden;
     dm->c1 = cfg->c1;
-    dm->c2 = cfg->c2;
+    dm->c2 = caerec__c2(cfg, K);
 }
 
 static void dims_for(caerec_dims *dm, const caerec_cfg *cfg,
@@ -115,6 +115,7 @@ int caerec__model_alloc(caerec_model **out, const caerec_cfg *cfg,
     if (!m)
         return CAEREC_ENOMEM;
     m->cfg = *cfg;
+    m->cfg.c2 = dims->c2; /* resolved: the file and the config hold it */
     m->dims = *dims;
     pthread_mutex_init(&m->cache.lock, NULL);
     int rc = caerec__params_alloc(&m->params, dims);

@@ -804,7 +804,7 @@ RF(seti_hidden_0) { SETI(CAEREC_OPT_HIDDEN, 0); }
 RF(seti_hidden_big) { SETI(CAEREC_OPT_HIDDEN, 65537); }
 RF(seti_hidden_neg) { SETI(CAEREC_OPT_HIDDEN, -1); }
 RF(seti_c1_big) { SETI(CAEREC_OPT_C1, 1025); }
-RF(seti_c2_0) { SETI(CAEREC_OPT_C2, 0); }
+RF(seti_c2_big) { SETI(CAEREC_OPT_C2, 1025); }
 RF(seti_threads_0) { SETI(CAEREC_OPT_THREADS, 0); }
 RF(seti_threads_257) { SETI(CAEREC_OPT_THREADS, 257); }
 RF(seti_threads_huge) { SETI(CAEREC_OPT_THREADS, INT64_MAX); }
@@ -1608,7 +1608,7 @@ static const row rows[] = {
     {"caerec_config_set_int: hidden 65537", seti_hidden_big, CAEREC_ERANGE},
     {"caerec_config_set_int: hidden -1", seti_hidden_neg, CAEREC_ERANGE},
     {"caerec_config_set_int: c1 1025", seti_c1_big, CAEREC_ERANGE},
-    {"caerec_config_set_int: c2 0", seti_c2_0, CAEREC_ERANGE},
+    {"caerec_config_set_int: c2 1025", seti_c2_big, CAEREC_ERANGE},
     {"caerec_config_set_int: threads 0", seti_threads_0, CAEREC_ERANGE},
     {"caerec_config_set_int: threads 257", seti_threads_257, CAEREC_ERANGE},
     {"caerec_config_set_int: threads INT64_MAX", seti_threads_huge,

@@ -48,7 +48,7 @@ static const spec specs[N_OPTIONS] = {
     {CAEREC_OPT_ORIENTATION, "orientation", ENUM, 0, 1, 0, 0, orient},
     {CAEREC_OPT_HIDDEN, "hidden", INT, 1, 65536, 0, 0, NULL},
     {CAEREC_OPT_C1, "c1", INT, 1, 1024, 0, 0, NULL},
-    {CAEREC_OPT_C2, "c2", INT, 1, 1024, 0, 0, NULL},
+    {CAEREC_OPT_C2, "c2", INT, 0, 1024, 0, 0, NULL},
     {CAEREC_OPT_ACT_IN, "act-in", ENUM, 0, 5, 0, 0, acts},
     {CAEREC_OPT_ACT_HIDDEN, "act-hidden", ENUM, 0, 5, 0, 0, acts},
     {CAEREC_OPT_ACT_OUT, "act-out", ENUM, 0, 5, 0, 0, acts},
@@ -469,6 +469,52 @@ static size_t expected_params(size_t K, size_t T, size_t n, size_t d, size_t c1,
            K + 1;
 }
 
+/* c2 0 (the default) becomes K + 1 clamped to 8..32 when the model is
+ * created: the model's config reports the number and its parameter count
+ * is that of a model built with it. An explicit c2 is kept on any scale. */
+static void test_default_c2_follows_scale(void **state)
+{
+    (void)state;
+    static const struct {
+        size_t K;
+        int64_t set, want;
+    } cases[] = {{0, 0, 8},   {5, 0, 8},  {10, 0, 11},
+                 {40, 0, 32}, {10, 3, 3}, {40, 50, 50}};
+    static const char *const names[] = {"view"};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        size_t K = cases[c].K;
+        double levels[40];
+        for (size_t k = 0; k < K; k++)
+            levels[k] = 0.5 * (double)(k + 1);
+        caerec_dataset *ds;
+        assert_int_equal(caerec_dataset_create(&ds, levels, K, names, 1), 0);
+        for (int64_t u = 1; u <= 6; u++)
+            for (int64_t i = 1; i <= 5; i++) {
+                if (K)
+                    assert_int_equal(caerec_dataset_add_rating(
+                                         ds, u, i, levels[(u * i) % K]),
+                                     0);
+                else
+                    assert_int_equal(
+                        caerec_dataset_add_interaction(ds, u, i, 0), 0);
+            }
+        caerec_config *cfg = hard_config(CAEREC_ORIENT_ITEM);
+        assert_int_equal(
+            caerec_config_set_int(cfg, CAEREC_OPT_C2, cases[c].set), 0);
+        caerec_model *m = make_model(cfg, ds);
+        caerec_config *got = NULL;
+        assert_int_equal(caerec_model_config(&got, m), CAEREC_OK);
+        assert_int_equal(get_i(got, CAEREC_OPT_C2), cases[c].want);
+        assert_int_equal(get_i(cfg, CAEREC_OPT_C2), cases[c].set);
+        assert_int_equal(caerec_model_n_params(m),
+                         expected_params(K, 1, 6, 6, 3, (size_t)cases[c].want));
+        caerec_config_free(got);
+        caerec_config_free(cfg);
+        caerec_model_free(m);
+        caerec_dataset_free(ds);
+    }
+}
+
 static void check_model(caerec_dataset *ds, caerec_orientation orient, size_t d,
                         size_t c1, size_t c2)
 {
@@ -620,6 +666,7 @@ int main(void)
         cmocka_unit_test(test_clone_independent),
         cmocka_unit_test(test_model_config_copy),
         cmocka_unit_test(test_model_queries),
+        cmocka_unit_test(test_default_c2_follows_scale),
         cmocka_unit_test(test_estimate_memory),
         cmocka_unit_test(test_version),
         cmocka_unit_test(test_strerror),
