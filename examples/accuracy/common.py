@@ -96,11 +96,24 @@ class CarveOut:
         self.vu, self.vi, _, _ = self.idx.map(valid)
         self.X = self.idx.matrix(fit)
 
-def to_dataset(triples):
+def to_dataset(triples, levels=LEVELS):
     import caerec
     u, i, r = triples
     return caerec.Dataset(np.ascontiguousarray(u), np.ascontiguousarray(i),
-                          np.ascontiguousarray(r), levels=LEVELS)
+                          np.ascontiguousarray(r), levels=levels)
+
+
+def tee(path):
+    """A function that prints a line and, when path is given, appends it to
+    that log file (flushed, so a stopped run keeps its lines)."""
+    log = open(path, "a") if path else None
+
+    def emit(line):
+        print(line, flush=True)
+        if log:
+            log.write(line + "\n")
+            log.flush()
+    return emit
 
 
 # --------------------------------------------------------------------------

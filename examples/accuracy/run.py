@@ -197,13 +197,7 @@ def main():
 
     global STOP_FILE
     STOP_FILE = args.stop_file
-    logf = open(args.log, "a") if args.log else None
-
-    def log(line):
-        print(line, flush=True)
-        if logf:
-            logf.write(line + "\n")
-            logf.flush()
+    log = common.tee(args.log)
 
     opts = common.parse_opts(args.set)
     if args.threads:

@@ -82,16 +82,9 @@ def main():
     u, i, r = planted(levels, args.users, args.items, args.per_user,
                       args.rank, args.data_seed)
     fit, valid = common.carve((u, i, r))
-    mk = lambda t: caerec.Dataset(*(np.ascontiguousarray(a) for a in t),
-                                  levels=levels)
-    fit_ds, valid_ds = mk(fit), mk(valid)
-    log = open(args.log, "a") if args.log else None
-
-    def emit(line):
-        print(line, flush=True)
-        if log:
-            log.write(line + "\n")
-            log.flush()
+    fit_ds = common.to_dataset(fit, levels)
+    valid_ds = common.to_dataset(valid, levels)
+    emit = common.tee(args.log)
 
     hist = np.array([np.mean(r == v) for v in levels])
     emit("# %s scales.py levels=%s (K=%d) users=%d items=%d ratings=%d "

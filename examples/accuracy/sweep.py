@@ -41,13 +41,7 @@ def main():
     train_file = os.path.join(args.data, common.PROTOCOLS[args.dataset][0])
     fit_t, valid_t = common.carve(common.read_triples(train_file))
     fit_ds, valid_ds = common.to_dataset(fit_t), common.to_dataset(valid_t)
-    log = open(args.log, "a") if args.log else None
-
-    def emit(line):
-        print(line, flush=True)
-        if log:
-            log.write(line + "\n")
-            log.flush()
+    emit = common.tee(args.log)
 
     base = common.parse_opts(args.base)
     emit("# %s  %s  dataset=%s base=[%s] valid=%.0f%% of train lines "
