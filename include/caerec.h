@@ -363,7 +363,7 @@ typedef enum caerec_option {
     CAEREC_OPT_ORIENTATION = 0, /**< "orientation": user|item */
     CAEREC_OPT_HIDDEN = 1,      /**< "hidden": d, 1..65536 */
     CAEREC_OPT_C1 = 2,          /**< "c1": input channels after E, 1..1024 */
-    CAEREC_OPT_C2 = 3,          /**< "c2": decoder channels, 1..1024; 0
+    CAEREC_OPT_C2 = 3,          /**< "c2": decoder channels, 0..1024; 0
                                      (default) means K + 1 for a K-level
                                      scale, clamped to 8..32 (8 on 1..5),
                                      fixed when the model is created */
