@@ -103,6 +103,34 @@ def to_dataset(triples, levels=LEVELS):
                           np.ascontiguousarray(r), levels=levels)
 
 
+def epoch_line(r):
+    """One line of a fit's per-epoch history (a caerec fit callback's
+    record), as every harness log writes it."""
+    return ("    ep %2d loss %.4f vloss %.4f vrmse %.4f vndcg %.4f %.1fs%s" %
+            (r["epoch"], r["loss"], r["valid_loss"], r["valid_rmse"],
+             r["valid_ndcg"], r["seconds"], " *" if r["improved"] else ""))
+
+
+def fit_on_carve_out(base, cfg_text, seed, fit_ds, valid_ds, emit,
+                     history):
+    """A model with options base + cfg_text and the seed, fitted on fit_ds
+    with early stopping on valid_ds (every epoch logged through emit when
+    history is set). Returns (model, seconds); the caller closes it."""
+    import caerec
+    opts = parse_opts(base)
+    opts.update(parse_opts(cfg_text))
+    opts["seed"] = str(seed)
+    model = caerec.Model(**opts)
+    t0 = time.time()
+
+    def progress(r):
+        if history:
+            emit(epoch_line(r))
+        return False
+    model.fit(fit_ds, valid=valid_ds, callback=progress)
+    return model, time.time() - t0
+
+
 def tee(path):
     """A function that prints a line and, when path is given, appends it to
     that log file (flushed, so a stopped run keeps its lines)."""

@@ -54,9 +54,7 @@ def select_epochs(caerec, train_t, opts, seed, log):
     t0 = time.time()
     model = caerec.Model(**opts)
     def on_epoch(r):
-        log("    ep %2d loss %.4f vloss %.4f vrmse %.4f vndcg %.4f %.1fs%s" %
-            (r["epoch"], r["loss"], r["valid_loss"], r["valid_rmse"],
-             r["valid_ndcg"], r["seconds"], " *" if r["improved"] else ""))
+        log(common.epoch_line(r))
         if stop_requested():
             log("    (stop file found: fit ends here, best epoch kept)")
             return True

@@ -76,7 +76,6 @@ def main():
     ap.add_argument("--history", action="store_true",
                     help="also log every epoch")
     args = ap.parse_args()
-    import caerec
 
     levels = levels_from(args.levels)
     u, i, r = planted(levels, args.users, args.items, args.per_user,
@@ -97,23 +96,14 @@ def main():
          np.sqrt(np.mean((valid[2] - fit[2].mean()) ** 2)))
     for cfg_text in args.configs.split(";"):
         for seed in [int(s) for s in args.seeds.split(",")]:
-            opts = common.parse_opts(args.base)
-            opts.update(common.parse_opts(cfg_text))
-            opts["seed"] = str(seed)
-            model = caerec.Model(**opts)
-            t0 = time.time()
-            def progress(rec):
-                if args.history:
-                    emit("    ep %2d vrmse %.4f vndcg %.4f%s" %
-                         (rec["epoch"], rec["valid_rmse"], rec["valid_ndcg"],
-                          " *" if rec["improved"] else ""))
-                return False
-            model.fit(fit_ds, valid=valid_ds, callback=progress)
+            model, secs = common.fit_on_carve_out(args.base, cfg_text, seed,
+                                                  fit_ds, valid_ds, emit,
+                                                  args.history)
             b = model.best
             emit("%-30s seed %d | kept ep %2d of %2d: vrmse %.4f vndcg %.4f "
                  "| %.0fs" % (cfg_text or "(defaults)", seed, b["epoch"],
                               len(model.history), b["valid_rmse"],
-                              b["valid_ndcg"], time.time() - t0))
+                              b["valid_ndcg"], secs))
             model.close()
     return 0
 

@@ -36,14 +36,12 @@ def main():
 
     if common.report_missing(args.data, [args.dataset]):
         return 3
-    import caerec
 
     train_file = os.path.join(args.data, common.PROTOCOLS[args.dataset][0])
     fit_t, valid_t = common.carve(common.read_triples(train_file))
     fit_ds, valid_ds = common.to_dataset(fit_t), common.to_dataset(valid_t)
     emit = common.tee(args.log)
 
-    base = common.parse_opts(args.base)
     emit("# %s  %s  dataset=%s base=[%s] valid=%.0f%% of train lines "
          "(RandomState(%d))" % (time.strftime("%Y-%m-%d %H:%M"),
                                os.path.basename(sys.argv[0]), args.dataset,
@@ -51,21 +49,9 @@ def main():
                                common.VALID_SEED))
     for cfg_text in args.configs.split(";"):
         for seed in [int(s) for s in args.seeds.split(",")]:
-            opts = dict(base)
-            opts.update(common.parse_opts(cfg_text))
-            opts["seed"] = str(seed)
-            model = caerec.Model(**opts)
-            t0 = time.time()
-            def progress(r):
-                if args.history:
-                    emit("    ep %2d loss %.4f vloss %.4f vrmse %.4f "
-                         "vndcg %.4f %.1fs%s" %
-                         (r["epoch"], r["loss"], r["valid_loss"],
-                          r["valid_rmse"], r["valid_ndcg"], r["seconds"],
-                          " *" if r["improved"] else ""))
-                return False
-            model.fit(fit_ds, valid=valid_ds, callback=progress)
-            secs = time.time() - t0
+            model, secs = common.fit_on_carve_out(args.base, cfg_text, seed,
+                                                  fit_ds, valid_ds, emit,
+                                                  args.history)
             h = model.history
             b = model.best
             best_rmse = min(h, key=lambda r: r["valid_rmse"])
