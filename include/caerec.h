@@ -386,7 +386,8 @@ typedef enum caerec_option {
     CAEREC_OPT_BATCH = 14,    /**< "batch": rows per step, >= 1 */
     CAEREC_OPT_EPOCHS = 15,   /**< "epochs": most epochs of caerec_model_fit */
     CAEREC_OPT_PATIENCE = 16, /**< "patience": epochs without validation
-                                   improvement before fit stops; 0 = never */
+                                   progress (see min-improvement) before
+                                   fit stops; 0 = never */
     CAEREC_OPT_SEED = 17,     /**< "seed": random seed, any uint64 */
     CAEREC_OPT_THREADS = 18,  /**< "threads": threads per call, 1..256 */
     CAEREC_OPT_LIKE_THRESHOLD = 19, /**< "like-threshold": tau; NaN (default)
@@ -394,11 +395,16 @@ typedef enum caerec_option {
     CAEREC_OPT_EARLY_STOP = 20,     /**< "early-stop": loss|rmse|ndcg */
     CAEREC_OPT_MAX_MEMORY = 21,     /**< "max-memory": bytes model creation may
                                          use; 0 (default) = physical memory */
-    CAEREC_OPT_LR_DECAY_STEPS = 22  /**< "lr-decay-steps": 0 = lr-decay is
+    CAEREC_OPT_LR_DECAY_STEPS = 22, /**< "lr-decay-steps": 0 = lr-decay is
                                          applied per epoch; N >= 1 = per N
                                          Adam steps (after each epoch of s
                                          steps the rate is multiplied by
                                          lr-decay^(s/N)), 0..1e9 */
+    CAEREC_OPT_MIN_IMPROVEMENT = 23 /**< "min-improvement": the relative
+                                         gain in the early-stop figure that
+                                         counts as progress for patience,
+                                         in [0, 1); smaller gains are still
+                                         kept as the best epoch */
 } caerec_option;
 
 /** Creates a configuration holding the defaults. Errors: CAEREC_EINVAL,

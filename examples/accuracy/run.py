@@ -69,15 +69,24 @@ def select_epochs(caerec, train_t, opts, seed, log):
     return model, best, t_select
 
 
+def valid_history(model):
+    """The selection fit's per-epoch validation figures at full precision
+    (the log prints 4 digits), for the JSON: enough to replay another
+    early-stopping rule on the same training offline."""
+    keys = ("epoch", "valid_loss", "valid_rmse", "valid_ndcg", "improved")
+    return [{k: r[k] for k in keys} for r in model.history]
+
+
 def train_and_evaluate(caerec, train_t, test_t, opts, seed, keep, log,
                        save_path=None, epochs=None):
     o = dict(opts)
     o["seed"] = str(seed)
     if epochs is None:
         model, best, t_select = select_epochs(caerec, train_t, o, seed, log)
+        history = valid_history(model)
         epochs = best["epoch"]
     else:
-        model, best, t_select = None, {}, 0.0
+        model, best, t_select, history = None, {}, 0.0, []
         log("  seed %d: %d epochs, as selected by an earlier run (--epochs)"
             % (seed, epochs))
     t_final = 0.0
@@ -107,6 +116,7 @@ def train_and_evaluate(caerec, train_t, test_t, opts, seed, keep, log,
     m["final_seconds"] = t_final
     m["valid_rmse"] = best.get("valid_rmse", float("nan"))
     m["valid_ndcg"] = best.get("valid_ndcg", float("nan"))
+    m["valid_history"] = history
     return m
 
 

@@ -56,7 +56,8 @@ static int is_real(caerec_option opt)
     case CAEREC_OPT_L2:
     case CAEREC_OPT_LR:
     case CAEREC_OPT_LR_DECAY:
-    case CAEREC_OPT_LIKE_THRESHOLD: return 1;
+    case CAEREC_OPT_LIKE_THRESHOLD:
+    case CAEREC_OPT_MIN_IMPROVEMENT: return 1;
     default: return 0;
     }
 }
@@ -72,7 +73,7 @@ static void write_config(cli_json *j, const caerec_config *cfg)
             break;
         int64_t iv;
         double dv;
-        if (!is_real(opt) && o <= CAEREC_OPT_LR_DECAY_STEPS &&
+        if (!is_real(opt) && o <= CAEREC_OPT_MIN_IMPROVEMENT &&
             caerec_config_get_int(cfg, opt, &iv) == CAEREC_OK) {
             const char *e = enum_name(opt, iv);
             if (e != NULL)

@@ -364,6 +364,9 @@ static int parse_config(parser *p)
      * than take today's default. */
     if (!(seen >> CAEREC_OPT_LR_DECAY_STEPS & 1))
         p->cfg.v.lr_decay_steps = 0;
+    /* Likewise their patience counted every improvement, however small. */
+    if (!(seen >> CAEREC_OPT_MIN_IMPROVEMENT & 1))
+        p->cfg.v.min_improvement = 0.0;
     if (caerec__rb_left(&r))
         return bad(
             p, CAEREC_ECORRUPT,

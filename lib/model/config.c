@@ -31,6 +31,7 @@ void caerec__cfg_defaults(caerec_cfg *c)
     c->batch = 64;
     c->epochs = 50;
     c->patience = 5;
+    c->min_improvement = 1e-4;
     c->seed = 42;
     c->threads = 1;
     c->like_threshold = NAN;
@@ -133,6 +134,8 @@ static const option_t options[] = {
                                0, 0, OFF(max_memory), NULL},
     [CAEREC_OPT_LR_DECAY_STEPS] = {"lr-decay-steps", K_SIZE, 0, 1e9, 0, 0,
                                    OFF(lr_decay_steps), NULL},
+    [CAEREC_OPT_MIN_IMPROVEMENT] = {"min-improvement", K_REAL, 0, 1, 0, 1,
+                                    OFF(min_improvement), NULL},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 

@@ -21,6 +21,7 @@ typedef struct caerec_cfg {
     size_t batch;
     size_t epochs;
     size_t patience;
+    double min_improvement; /* relative gain that resets patience */
     uint64_t seed;
     int threads;
     double like_threshold; /* NaN: top 40% of the scale */

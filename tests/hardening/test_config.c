@@ -25,7 +25,7 @@
 
 #include <cmocka.h>
 
-#define N_OPTIONS 23
+#define N_OPTIONS 24
 
 /* The header's description of each option. */
 typedef enum { INT, REAL, ENUM } kind;
@@ -69,6 +69,7 @@ static const spec specs[N_OPTIONS] = {
     {CAEREC_OPT_EARLY_STOP, "early-stop", ENUM, 0, 2, 0, 0, metrics},
     {CAEREC_OPT_MAX_MEMORY, "max-memory", INT, 0, U64_MAX_D, 0, 0, NULL},
     {CAEREC_OPT_LR_DECAY_STEPS, "lr-decay-steps", INT, 0, 1e9, 0, 0, NULL},
+    {CAEREC_OPT_MIN_IMPROVEMENT, "min-improvement", REAL, 0, 1, 0, 1, NULL},
 };
 
 /* Options whose documented default is NaN: a value chosen from the

@@ -58,6 +58,8 @@ static void golden_v1_loads(void **state)
     assert_int_equal(m->cfg.orientation, CAEREC_ORIENT_USER);
     /* It predates lr-decay-steps: its schedule stays the per-epoch decay. */
     assert_int_equal(m->cfg.lr_decay_steps, 0);
+    /* and its patience counts every improvement */
+    assert_true(m->cfg.min_improvement == 0.0);
     assert_null(m->train);
     unsigned format, writer;
     assert_int_equal(caerec_model_file_version(m, &format, &writer), 0);

@@ -59,7 +59,7 @@ static void every_option_has_a_key(void **state)
         assert_int_equal(is_int, type == CAEREC_FMT_CFG_INT);
         caerec_config_free(cfg);
     }
-    assert_int_equal(n, 23);
+    assert_int_equal(n, 24);
     assert_null(caerec__cfg_key(n, NULL, NULL));
 }
 
@@ -161,6 +161,7 @@ static void roundtrip_config_values(void **state)
         {"lr-decay-steps", "13"},
         {"epochs", "7"},
         {"patience", "2"},
+        {"min-improvement", "0.001"},
         {"seed", "18446744073709551615"},
         {"like-threshold", "3.5"},
         {"early-stop", "ndcg"},
@@ -177,6 +178,7 @@ static void roundtrip_config_values(void **state)
     assert_true(back->cfg.max_memory == UINT64_MAX);
     assert_true(back->cfg.like_threshold == 3.5);
     assert_true(back->cfg.lr_decay_steps == 13);
+    assert_true(back->cfg.min_improvement == 0.001);
     assert_int_equal(back->cfg.act_out, CAEREC_ACT_ELU);
     caerec_model_free(back);
     caerec_model_free(m);

@@ -332,6 +332,7 @@ static void test_early_stopping_keeps_best(void **state)
     caerec_config *cfg = overfitting_setup(&all, &train, &valid);
     assert_int_equal(caerec_config_set(cfg, "epochs", "40"), 0);
     assert_int_equal(caerec_config_set(cfg, "patience", "3"), 0);
+    assert_int_equal(caerec_config_set(cfg, "min-improvement", "0"), 0);
     assert_int_equal(caerec_config_set(cfg, "early-stop", "loss"), 0);
     caerec_model *m;
     assert_int_equal(caerec_model_create(&m, cfg, train), 0);
@@ -367,6 +368,73 @@ static void test_early_stopping_keeps_best(void **state)
     assert_int_equal(caerec_model_epoch(m2), 2);
     assert_true(isnan(rs2.r[0].valid_loss));
     caerec_model_free(m2);
+    caerec_model_free(m);
+    caerec_config_free(cfg);
+    caerec_dataset_free(all);
+    caerec_dataset_free(train);
+    caerec_dataset_free(valid);
+}
+
+/* Epochs that fit would run with patience 2 and min-improvement tol on
+ * the validation losses of a longer run of the same training (replays the
+ * documented rule: patience counts epochs since the loss last fell by more
+ * than tol relative to the loss of that last progress). */
+static int replayed_stop(const reports *full, double tol)
+{
+    double progress = full->r[0].valid_loss;
+    int since = 0;
+    for (int e = 1; e < full->n; e++) {
+        if (full->r[e].valid_loss < progress - tol * fabs(progress)) {
+            progress = full->r[e].valid_loss;
+            since = 0;
+        } else if (++since >= 2) {
+            return e + 1;
+        }
+    }
+    return full->n;
+}
+
+/* min-improvement: gains below it do not reset patience, so fit stops
+ * sooner on a slowly creeping figure, yet the kept parameters are still
+ * those of the best epoch it ran. */
+static void test_min_improvement_stops_sooner(void **state)
+{
+    (void)state;
+    caerec_dataset *all, *train, *valid;
+    caerec_config *cfg = overfitting_setup(&all, &train, &valid);
+    assert_int_equal(caerec_config_set(cfg, "epochs", "40"), 0);
+    assert_int_equal(caerec_config_set(cfg, "patience", "2"), 0);
+    assert_int_equal(caerec_config_set(cfg, "early-stop", "loss"), 0);
+    assert_int_equal(caerec_config_set(cfg, "lr", "0.003"), 0);
+    assert_int_equal(caerec_config_set(cfg, "min-improvement", "0"), 0);
+    caerec_model *m;
+    assert_int_equal(caerec_model_create(&m, cfg, train), 0);
+    static reports full, cut;
+    full.n = cut.n = 0;
+    full.stop_at = cut.stop_at = 0;
+    assert_int_equal(caerec_model_fit(m, valid, record, &full, NULL), 0);
+    caerec_model_free(m);
+
+    const double tol = 0.01;
+    assert_int_equal(
+        caerec_config_set_double(cfg, CAEREC_OPT_MIN_IMPROVEMENT, tol), 0);
+    assert_int_equal(caerec_model_create(&m, cfg, train), 0);
+    caerec_epoch_report best = CAEREC_EPOCH_REPORT_INIT;
+    assert_int_equal(caerec_model_fit(m, valid, record, &cut, &best), 0);
+    /* the same training, stopped by the rule, and sooner than without it */
+    assert_int_equal(cut.n, replayed_stop(&full, tol));
+    assert_true(cut.n < full.n);
+    int argmin = 0;
+    for (int e = 0; e < cut.n; e++) {
+        assert_true(cut.r[e].valid_loss == full.r[e].valid_loss);
+        if (cut.r[e].valid_loss < cut.r[argmin].valid_loss)
+            argmin = e;
+    }
+    /* the kept epoch is the best one run, even if it gained less than tol */
+    assert_int_equal(best.epoch, (unsigned)argmin + 1);
+    caerec_rating_metrics rm = CAEREC_RATING_METRICS_INIT;
+    assert_int_equal(caerec_evaluate_ratings(m, valid, &rm), 0);
+    assert_true(fabs(rm.rmse - best.valid_rmse) < 1e-9);
     caerec_model_free(m);
     caerec_config_free(cfg);
     caerec_dataset_free(all);
@@ -643,6 +711,7 @@ int main(void)
         cmocka_unit_test(test_divergence_is_caught),
         cmocka_unit_test(test_sampling_distribution_recovered),
         cmocka_unit_test(test_early_stopping_keeps_best),
+        cmocka_unit_test(test_min_improvement_stops_sooner),
         cmocka_unit_test(test_rmse_stop_without_rating_loss_watches_ndcg),
         cmocka_unit_test(test_validation_loss_paths_agree),
         cmocka_unit_test(test_deferred_dW_matches_whole_gradient),

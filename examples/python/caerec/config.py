@@ -11,7 +11,8 @@ from .errors import InvalidArgument
 OPTIONS = ("orientation", "hidden", "c1", "c2", "act-in", "act-hidden",
            "act-out", "dropout", "alpha", "beta", "gamma", "l2", "lr",
            "lr-decay", "batch", "epochs", "patience", "seed", "threads",
-           "like-threshold", "early-stop", "max-memory", "lr-decay-steps")
+           "like-threshold", "early-stop", "max-memory", "lr-decay-steps",
+           "min-improvement")
 _INDEX = {name: i for i, name in enumerate(OPTIONS)}
 
 #: enum-valued options: their value names in enum order
@@ -24,7 +25,7 @@ ENUMS = {
 }
 #: options holding real numbers (the rest are integers or enums)
 REAL_OPTIONS = frozenset(("dropout", "alpha", "beta", "gamma", "l2", "lr",
-                          "lr-decay", "like-threshold"))
+                          "lr-decay", "like-threshold", "min-improvement"))
 
 
 def option_name(name):
