@@ -97,8 +97,9 @@ CAEREC_API int caerec_model_fit(caerec_model *m, const caerec_dataset *valid,
     double best_score = INFINITY;
     /* Patience counts epochs since the figure last beat `progress_score`
      * by min_improvement (relative): late in the learning-rate decay it
-     * creeps by ~1e-5 per epoch, which used to keep ML-1M training for
-     * 15 more epochs. Those creeping epochs still become the kept best. */
+     * creeps by ~1e-5 per epoch, which kept an ML-1M run going 10 epochs
+     * longer, to the epoch cap. Those creeping epochs still become the
+     * kept best; they only do not postpone the stop. */
     double progress_score = INFINITY;
     int have_best = 0;
     size_t since_progress = 0;
