@@ -17,7 +17,9 @@ Each item column is a separate convex problem once the user biases are
 fixed, and appears in one batch per epoch, so Adam (one step per column
 per epoch) cannot fit it; here every visit takes --inner steps of a
 diagonally preconditioned conjugate-gradient direction with a line search
-on the full objective. --init-ease W starts from W times EASE's weights.
+on the full objective. --init-ease W starts from W times EASE's weights;
+--dropout p fits it as a denoising path (EASE's zero diagonal is the
+one-item case of predicting a user's items from the others).
 --gradcheck compares the gradient with finite differences on a tiny
 example. Reads the TRAIN file only; reports Recall/NDCG@20 on its
 validation carve-out after every epoch.
@@ -133,6 +135,10 @@ def main():
     ap.add_argument("--inner", type=int, default=3)
     ap.add_argument("--ls", type=int, default=3, help="line-search evals")
     ap.add_argument("--init-ease", type=float, default=0.0)
+    ap.add_argument("--dropout", type=float, default=0.0,
+                    help="input dropout p: each visit's logits are computed "
+                    "from a fresh mask of the users' items (kept cells "
+                    "scaled by 1/(1-p)), the targets stay whole")
     ap.add_argument("--gradcheck", action="store_true")
     ap.add_argument("--log", default=None)
     args = ap.parse_args()
@@ -181,6 +187,7 @@ def main():
     cm, cv, ct = np.zeros_like(c), np.zeros_like(c), 0
     alpha, delta, rule = args.alpha, args.delta, args.rule
     rng = np.random.default_rng(1)
+    drng = np.random.default_rng(2)
     for epoch in range(1, args.epochs + 1):
         t0 = time.time()
         tot_nll = tot_reg = tot_f = 0.0
@@ -193,9 +200,16 @@ def main():
             g = GT[rows].astype(np.float64)
             Xr = X[:, rows].astype(np.float64)
             N = counts[rows]
+            if args.dropout:
+                keep = drng.random(X.shape, dtype=np.float32) >= args.dropout
+                Xin = X * keep * np.float32(1.0 / (1.0 - args.dropout))
+                XinT = np.ascontiguousarray(Xin.T)
+                del keep
+            else:
+                Xin, XinT = X, XT
             lam = lam_all[rows]
             for k in range(args.inner):
-                S = (X @ g.T.astype(np.float32)).astype(np.float64) + c[:, None]
+                S = (Xin @ g.T.astype(np.float32)).astype(np.float64) + c[:, None]
                 nll, reg, dF, (P, K) = cell_terms(S, Xr, N, alpha, delta,
                                                      rule, need_gn=True)
                 if k == 0:
@@ -206,7 +220,7 @@ def main():
                 stack = [dF, P]
                 if delta:
                     stack.append(K * (1 - P) ** 2)
-                Q = (XT @ np.concatenate(stack, axis=1).astype(np.float32)
+                Q = (XinT @ np.concatenate(stack, axis=1).astype(np.float32)
                      ).astype(np.float64)
                 gr = Q[:, :nb].T + lam[:, None] * g
                 q = Q[:, nb:2 * nb].T
@@ -227,7 +241,7 @@ def main():
                 if bad.any():
                     d[bad] = -s_[bad]
                     gd[bad] = (gr[bad] * d[bad]).sum(axis=1)
-                Xd = (X @ d.T.astype(np.float32)).astype(np.float64)
+                Xd = (Xin @ d.T.astype(np.float32)).astype(np.float64)
                 # Gauss-Newton 1-D curvature along d
                 m1 = (P * Xd).sum(axis=0)
                 curv = alpha * N * ((P * Xd * Xd).sum(axis=0) - m1 * m1)
