@@ -22,7 +22,9 @@ For each dataset and seed:
     rating, Recall/NDCG@10/20/50 ranking by P(i | u) over all items not in
     the user's train set (caerec_evaluate_ratings / caerec_evaluate_topk).
 The baselines (global mean, item mean, Popularity, EASE) are computed in
-numpy on the same files. Exit status 0; 3 when the data folder lacks the
+numpy on the same files. --json also keeps, per seed, step 2's validation
+figures of every epoch at full precision (`valid_history`), from which
+replay_stop.py tells where another early-stopping rule would stop. Exit status 0; 3 when the data folder lacks the
 files (nothing is run).
 """
 import argparse

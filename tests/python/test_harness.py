@@ -17,6 +17,7 @@ if HAVE_NUMPY:
     import numpy as np
     import common
     import discovery
+    import replay_stop
 
 
 def brute_auc(score, positive):
@@ -124,11 +125,37 @@ class HarnessTest(TestCase):
             lib["rmse"], common.rating_metrics(np.asarray(rating), tr)["rmse"],
             places=5)
 
+    def test_replayed_stop_matches_the_library(self):
+        """replay_stop.py tells from one full history where the library
+        would stop with another min-improvement: the same training,
+        stopped by the library, must end and keep the epochs it names."""
+        rng = np.random.RandomState(5)
+        t = random_triples(rng, 60, 40, 10)
+        fit_t, valid_t = common.carve(t, fraction=0.2, seed=6)
+        fit_ds, valid_ds = common.to_dataset(fit_t), common.to_dataset(valid_t)
+        opts = dict(TINY, orientation="user", epochs=30, lr=0.02, l2=0,
+                    dropout=0)
+        with caerec.Model(patience=0, **opts) as full:
+            full.fit(fit_ds, valid=valid_ds)
+            history = full.history
+        stopped_early = 0
+        for tol in (0.0, 0.002, 0.01, 0.05):
+            stop, kept, rmse, cut = replay_stop.replay(history, tol, 3)
+            with caerec.Model(patience=3, min_improvement=tol,
+                              **opts) as model:
+                model.fit(fit_ds, valid=valid_ds)
+                self.assertEqual(len(model.history), stop, tol)
+                self.assertEqual(model.best["epoch"], kept, tol)
+                self.assertEqual(model.best["valid_rmse"], rmse, tol)
+            stopped_early += stop < len(history)
+        self.assertGreater(stopped_early, 1)
+
     def test_scripts_exit_3_without_data(self):
         with tempfile.TemporaryDirectory() as empty:
             for script, extra in (("run.py", []), ("sweep.py", []),
                                   ("discovery.py", ["--joint", "x.cmod"]),
                                   ("lowrank.py", []), ("itemitem.py", []),
+                                  ("itemitem_objectives.py", []),
                                   ("ease_softmax.py", [])):
                 proc = subprocess.run(
                     [sys.executable, os.path.join(ACCURACY, script),
