@@ -125,8 +125,11 @@ CAEREC_API int caerec_model_fit(caerec_model *m, const caerec_dataset *valid,
                 memcpy(best_params, m->params.data,
                        m->params.size * sizeof(float));
         }
-        double tol = m->cfg.min_improvement * fabs(progress_score);
-        if (isinf(progress_score) || score < progress_score - tol) {
+        /* the first epoch is progress by definition (short-circuited:
+         * its tolerance would be inf times min_improvement) */
+        if (isinf(progress_score) ||
+            score < progress_score -
+                        m->cfg.min_improvement * fabs(progress_score)) {
             progress_score = score;
             since_progress = 0;
         } else {

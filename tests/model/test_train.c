@@ -325,15 +325,37 @@ static caerec_config *overfitting_setup(caerec_dataset **all,
     return cfg;
 }
 
+/* overfitting_setup for an early-stopping test: up to 40 epochs watching
+ * the validation loss, every improvement counting for `patience`. */
+static caerec_config *early_stop_setup(caerec_dataset **all,
+                                       caerec_dataset **train,
+                                       caerec_dataset **valid,
+                                       const char *patience)
+{
+    caerec_config *cfg = overfitting_setup(all, train, valid);
+    assert_int_equal(caerec_config_set(cfg, "epochs", "40"), 0);
+    assert_int_equal(caerec_config_set(cfg, "patience", patience), 0);
+    assert_int_equal(caerec_config_set(cfg, "min-improvement", "0"), 0);
+    assert_int_equal(caerec_config_set(cfg, "early-stop", "loss"), 0);
+    return cfg;
+}
+
+/* The model holds the kept epoch's parameters: validation agrees with the
+ * report fit gave for that epoch. */
+static void assert_holds_kept_epoch(caerec_model *m,
+                                    const caerec_dataset *valid,
+                                    const caerec_epoch_report *best)
+{
+    caerec_rating_metrics rm = CAEREC_RATING_METRICS_INIT;
+    assert_int_equal(caerec_evaluate_ratings(m, valid, &rm), 0);
+    assert_true(fabs(rm.rmse - best->valid_rmse) < 1e-9);
+}
+
 static void test_early_stopping_keeps_best(void **state)
 {
     (void)state;
     caerec_dataset *all, *train, *valid;
-    caerec_config *cfg = overfitting_setup(&all, &train, &valid);
-    assert_int_equal(caerec_config_set(cfg, "epochs", "40"), 0);
-    assert_int_equal(caerec_config_set(cfg, "patience", "3"), 0);
-    assert_int_equal(caerec_config_set(cfg, "min-improvement", "0"), 0);
-    assert_int_equal(caerec_config_set(cfg, "early-stop", "loss"), 0);
+    caerec_config *cfg = early_stop_setup(&all, &train, &valid, "3");
     caerec_model *m;
     assert_int_equal(caerec_model_create(&m, cfg, train), 0);
     reports rs = {.n = 0, .stop_at = 0};
@@ -354,10 +376,7 @@ static void test_early_stopping_keeps_best(void **state)
     assert_int_equal(rs.n, argmin + 1 + 3);
     assert_int_equal(best.epoch, (unsigned)argmin + 1);
     assert_true(best.improved);
-    /* the kept parameters are the best epoch's: validation agrees */
-    caerec_rating_metrics rm = CAEREC_RATING_METRICS_INIT;
-    assert_int_equal(caerec_evaluate_ratings(m, valid, &rm), 0);
-    assert_true(fabs(rm.rmse - best.valid_rmse) < 1e-9);
+    assert_holds_kept_epoch(m, valid, &best);
 
     /* a callback returning non-zero stops training after that epoch */
     caerec_model *m2;
@@ -401,12 +420,8 @@ static void test_min_improvement_stops_sooner(void **state)
 {
     (void)state;
     caerec_dataset *all, *train, *valid;
-    caerec_config *cfg = overfitting_setup(&all, &train, &valid);
-    assert_int_equal(caerec_config_set(cfg, "epochs", "40"), 0);
-    assert_int_equal(caerec_config_set(cfg, "patience", "2"), 0);
-    assert_int_equal(caerec_config_set(cfg, "early-stop", "loss"), 0);
+    caerec_config *cfg = early_stop_setup(&all, &train, &valid, "2");
     assert_int_equal(caerec_config_set(cfg, "lr", "0.003"), 0);
-    assert_int_equal(caerec_config_set(cfg, "min-improvement", "0"), 0);
     caerec_model *m;
     assert_int_equal(caerec_model_create(&m, cfg, train), 0);
     static reports full, cut;
@@ -432,9 +447,7 @@ static void test_min_improvement_stops_sooner(void **state)
     }
     /* the kept epoch is the best one run, even if it gained less than tol */
     assert_int_equal(best.epoch, (unsigned)argmin + 1);
-    caerec_rating_metrics rm = CAEREC_RATING_METRICS_INIT;
-    assert_int_equal(caerec_evaluate_ratings(m, valid, &rm), 0);
-    assert_true(fabs(rm.rmse - best.valid_rmse) < 1e-9);
+    assert_holds_kept_epoch(m, valid, &best);
     caerec_model_free(m);
     caerec_config_free(cfg);
     caerec_dataset_free(all);
