@@ -345,6 +345,13 @@ typedef enum caerec_orientation {
     CAEREC_ORIENT_ITEM = 1
 } caerec_orientation;
 
+/** What the L2 penalty pulls each column's decoder weights `W_j` toward. */
+typedef enum caerec_decoder_l2 {
+    CAEREC_DECODER_L2_ZERO = 0,       /**< zero: the spec's plain L2 */
+    CAEREC_DECODER_L2_COLUMN_MEAN = 1 /**< their mean over all columns:
+                                           lambda/2 sum_j |W_j - mean W|^2 */
+} caerec_decoder_l2;
+
 /** What early stopping watches on the validation set. */
 typedef enum caerec_metric {
     CAEREC_METRIC_LOSS = 0, /**< validation negative log-likelihood (lower) */
@@ -390,21 +397,24 @@ typedef enum caerec_option {
                                    fit stops; 0 = never */
     CAEREC_OPT_SEED = 17,     /**< "seed": random seed, any uint64 */
     CAEREC_OPT_THREADS = 18,  /**< "threads": threads per call, 1..256 */
-    CAEREC_OPT_LIKE_THRESHOLD = 19, /**< "like-threshold": tau; NaN (default)
-                                     means the top 40% of the scale */
-    CAEREC_OPT_EARLY_STOP = 20,     /**< "early-stop": loss|rmse|ndcg */
-    CAEREC_OPT_MAX_MEMORY = 21,     /**< "max-memory": bytes model creation may
-                                         use; 0 (default) = physical memory */
-    CAEREC_OPT_LR_DECAY_STEPS = 22, /**< "lr-decay-steps": 0 = lr-decay is
-                                         applied per epoch; N >= 1 = per N
-                                         Adam steps (after each epoch of s
-                                         steps the rate is multiplied by
-                                         lr-decay^(s/N)), 0..1e9 */
-    CAEREC_OPT_MIN_IMPROVEMENT = 23 /**< "min-improvement": the relative
-                                         gain in the early-stop figure that
-                                         counts as progress for patience,
-                                         in [0, 1); smaller gains are still
-                                         kept as the best epoch */
+    CAEREC_OPT_LIKE_THRESHOLD = 19,  /**< "like-threshold": tau; NaN (default)
+                                      means the top 40% of the scale */
+    CAEREC_OPT_EARLY_STOP = 20,      /**< "early-stop": loss|rmse|ndcg */
+    CAEREC_OPT_MAX_MEMORY = 21,      /**< "max-memory": bytes model creation may
+                                          use; 0 (default) = physical memory */
+    CAEREC_OPT_LR_DECAY_STEPS = 22,  /**< "lr-decay-steps": 0 = lr-decay is
+                                          applied per epoch; N >= 1 = per N
+                                          Adam steps (after each epoch of s
+                                          steps the rate is multiplied by
+                                          lr-decay^(s/N)), 0..1e9 */
+    CAEREC_OPT_MIN_IMPROVEMENT = 23, /**< "min-improvement": the relative
+                                          gain in the early-stop figure that
+                                          counts as progress for patience,
+                                          in [0, 1); smaller gains are still
+                                          kept as the best epoch */
+    CAEREC_OPT_DECODER_L2 = 24 /**< "decoder-l2": zero|column-mean, what the
+                                    L2 pulls the decoder weights toward
+                                    (caerec_decoder_l2) */
 } caerec_option;
 
 /** Creates a configuration holding the defaults. Errors: CAEREC_EINVAL,

@@ -21,6 +21,7 @@ static const char *const activation_names[] = {"identity", "relu", "sigmoid",
                                                "tanh",     "selu", "elu"};
 static const char *const orientation_names[] = {"user", "item"};
 static const char *const metric_names[] = {"loss", "rmse", "ndcg"};
+static const char *const decoder_l2_names[] = {"zero", "column-mean"};
 
 static const char *enum_name(caerec_option opt, int64_t v)
 {
@@ -40,6 +41,10 @@ static const char *enum_name(caerec_option opt, int64_t v)
     case CAEREC_OPT_EARLY_STOP:
         names = metric_names;
         n = 3;
+        break;
+    case CAEREC_OPT_DECODER_L2:
+        names = decoder_l2_names;
+        n = 2;
         break;
     default: return NULL;
     }
@@ -73,7 +78,7 @@ static void write_config(cli_json *j, const caerec_config *cfg)
             break;
         int64_t iv;
         double dv;
-        if (!is_real(opt) && o <= CAEREC_OPT_MIN_IMPROVEMENT &&
+        if (!is_real(opt) && o <= CAEREC_OPT_DECODER_L2 &&
             caerec_config_get_int(cfg, opt, &iv) == CAEREC_OK) {
             const char *e = enum_name(opt, iv);
             if (e != NULL)

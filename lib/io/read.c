@@ -367,6 +367,9 @@ static int parse_config(parser *p)
     /* Likewise their patience counted every improvement, however small. */
     if (!(seen >> CAEREC_OPT_MIN_IMPROVEMENT & 1))
         p->cfg.v.min_improvement = 0.0;
+    /* And their L2 pulled the decoder weights toward zero. */
+    if (!(seen >> CAEREC_OPT_DECODER_L2 & 1))
+        p->cfg.v.decoder_l2 = CAEREC_DECODER_L2_ZERO;
     if (caerec__rb_left(&r))
         return bad(
             p, CAEREC_ECORRUPT,

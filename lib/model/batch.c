@@ -401,11 +401,25 @@ double caerec__l2_penalty(const caerec_model *m)
     caerec__layout(&L, &m->dims);
     double sum = 0.0;
     for (int t = 0; t < CAEREC_N_TENSORS; t++) {
-        if (!caerec__tensor_decayed(t))
+        if (!caerec__tensor_decayed(t) || t == CAEREC_T_W)
             continue;
         const float *x = m->params.data + L.offset[t];
         for (size_t i = 0; i < L.count[t]; i++)
             sum += (double)x[i] * x[i];
     }
+    /* W: sum_j |W_j - centre|^2, the centre computed here as adam.c
+     * computes it, so the two report the same penalty. */
+    const size_t d = m->dims.d, c2 = m->dims.c2, row = m->dims.n * c2;
+    float *centre = caerec__alloc_floats(d * c2 > 0 ? d * c2 : 1);
+    if (!centre)
+        return NAN;
+    caerec__decoder_centre(m, centre);
+    for (size_t h = 0; h < d; h++)
+        for (size_t i = 0; i < row; i++) {
+            double dev =
+                (double)m->params.W[h * row + i] - centre[h * c2 + i % c2];
+            sum += dev * dev;
+        }
+    caerec__free_floats(centre);
     return 0.5 * m->cfg.l2 * sum;
 }

@@ -32,6 +32,7 @@ void caerec__cfg_defaults(caerec_cfg *c)
     c->epochs = 50;
     c->patience = 5;
     c->min_improvement = 1e-4;
+    c->decoder_l2 = CAEREC_DECODER_L2_COLUMN_MEAN;
     c->seed = 42;
     c->threads = 1;
     c->like_threshold = NAN;
@@ -97,6 +98,7 @@ static const char *const orient_names[] = {"user", "item", NULL};
 static const char *const act_names[] = {"identity", "relu", "sigmoid", "tanh",
                                         "selu",     "elu",  NULL};
 static const char *const metric_names[] = {"loss", "rmse", "ndcg", NULL};
+static const char *const decoder_l2_names[] = {"zero", "column-mean", NULL};
 
 #define OFF(f) offsetof(caerec_cfg, f)
 static const option_t options[] = {
@@ -136,6 +138,8 @@ static const option_t options[] = {
                                    OFF(lr_decay_steps), NULL},
     [CAEREC_OPT_MIN_IMPROVEMENT] = {"min-improvement", K_REAL, 0, 1, 0, 1,
                                     OFF(min_improvement), NULL},
+    [CAEREC_OPT_DECODER_L2] = {"decoder-l2", K_ENUM, 0, 1, 0, 0,
+                               OFF(decoder_l2), decoder_l2_names},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 

@@ -22,6 +22,7 @@ typedef struct caerec_cfg {
     size_t epochs;
     size_t patience;
     double min_improvement; /* relative gain that resets patience */
+    int decoder_l2;         /* caerec_decoder_l2 */
     uint64_t seed;
     int threads;
     double like_threshold; /* NaN: top 40% of the scale */

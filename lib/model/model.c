@@ -140,7 +140,9 @@ int caerec__train_state_alloc(caerec_model *model)
      * gradient (the optimizer makes it block by block, see batch.h), and
      * pages never written take no memory. */
     ts->grad = caerec__calloc_array(model->params.size, sizeof(float));
-    if (!ts->adam_m || !ts->adam_v || !ts->order || !ts->grad) {
+    ts->w_centre = caerec__alloc_floats(model->dims.d * model->dims.c2);
+    if (!ts->adam_m || !ts->adam_v || !ts->order || !ts->grad ||
+        !ts->w_centre) {
         caerec__train_state_free(ts);
         return CAEREC_ENOMEM;
     }
@@ -157,6 +159,7 @@ void caerec__train_state_free(caerec_train_state *ts)
     caerec__free_floats(ts->adam_m);
     caerec__free_floats(ts->adam_v);
     free(ts->grad);
+    caerec__free_floats(ts->w_centre);
     free(ts->order);
     if (ts->ws) {
         caerec__batch_ws_free(ts->ws);

@@ -75,6 +75,10 @@ void caerec__params_init(caerec_params *p, const caerec_dims *dims,
                          caerec_rng *rng);
 /* Whether L2 applies to tensor t (weights yes, biases no). */
 int caerec__tensor_decayed(int t);
+/* The point the L2 pulls W toward, as a d x c2 block: zeros, or with
+ * decoder-l2 column-mean the mean of W_j over the n columns
+ * (out[h c2 + c] = 1/n sum_j W[h, j c2 + c], summed in column order). */
+void caerec__decoder_centre(const caerec_model *m, float *out);
 
 /* State that exists only while a model can still be trained. */
 typedef struct caerec_train_state {
@@ -87,6 +91,7 @@ typedef struct caerec_train_state {
     double lr;              /* current learning rate (after decay) */
     int order_valid;        /* order holds the current epoch's shuffle */
     float *grad;            /* params.size: gradient of the current step */
+    float *w_centre;        /* d x c2: caerec__decoder_centre of this step */
     struct caerec_batch_ws
         *ws; /* forward/backward scratch, kept across steps */
 } caerec_train_state;

@@ -81,6 +81,24 @@ int caerec__tensor_decayed(int t)
            t == CAEREC_T_U;
 }
 
+void caerec__decoder_centre(const caerec_model *m, float *out)
+{
+    const size_t n = m->dims.n, d = m->dims.d, c2 = m->dims.c2;
+    memset(out, 0, d * c2 * sizeof *out);
+    if (m->cfg.decoder_l2 != CAEREC_DECODER_L2_COLUMN_MEAN || n == 0)
+        return;
+    double acc[c2];
+    for (size_t h = 0; h < d; h++) {
+        const float *row = m->params.W + h * n * c2;
+        memset(acc, 0, sizeof acc);
+        for (size_t j = 0; j < n; j++)
+            for (size_t c = 0; c < c2; c++)
+                acc[c] += row[j * c2 + c];
+        for (size_t c = 0; c < c2; c++)
+            out[h * c2 + c] = (float)(acc[c] / (double)n);
+    }
+}
+
 /* Glorot-uniform: U(-a, a), a = sqrt(6 / (fan_in + fan_out)). */
 static void glorot(float *w, size_t count, size_t fan_in, size_t fan_out,
                    caerec_rng *rng)

@@ -26,16 +26,38 @@ typedef struct adam_consts {
     float lr, c1, c2;
 } adam_consts;
 
-/* One chunk of one tensor; returns the sum of squares of theta before the
- * update. */
+/* What the L2 pulls a chunk toward: zero (centre NULL), or for a chunk of
+ * W starting at W[at] the d x c2 centre, whose row h repeats every c2
+ * values along W's row h of n c2 values. */
+typedef struct l2_pull {
+    const float *centre;
+    size_t c2, row_len, at;
+} l2_pull;
+
+static const l2_pull TO_ZERO = {NULL, 1, 1, 0};
+
+/* One chunk of one tensor; returns the sum of squares of theta - centre
+ * before the update. */
 static float adam_chunk(float *theta, float *mm, float *vv, const float *g0,
-                        size_t cnt, float lam, adam_consts k)
+                        size_t cnt, float lam, adam_consts k, l2_pull pull)
 {
     float tsq = 0.0f;
+    size_t c = pull.at % pull.c2, pos = pull.at % pull.row_len;
+    const float *crow =
+        pull.centre ? pull.centre + pull.at / pull.row_len * pull.c2 : NULL;
     for (size_t i = 0; i < cnt; i++) {
         float th = theta[i];
-        float g = g0[i] + lam * th;
-        tsq += th * th;
+        float dev = th;
+        if (crow) {
+            dev -= crow[c];
+            c = c + 1 == pull.c2 ? 0 : c + 1;
+            if (++pos == pull.row_len) {
+                pos = 0;
+                crow += pull.c2;
+            }
+        }
+        float g = g0[i] + lam * dev;
+        tsq += dev * dev;
         float mi = ADAM_BETA1 * mm[i] + (1.0f - ADAM_BETA1) * g;
         float vi = ADAM_BETA2 * vv[i] + (1.0f - ADAM_BETA2) * g * g;
         mm[i] = mi;
@@ -71,13 +93,14 @@ static int deferred_dW_finite(const caerec_model *m, const caerec_batch_ws *ws)
 
 /* Adam on W with its gradient made block by block: dW[:, c0:c1] = H^T
  * G[:, c0:c1] (one GEMM per block), then the update of those columns.
- * Returns the sum of squares of W before the step. */
+ * Returns the sum of squares of W - centre before the step. */
 static double adam_deferred_W(caerec_model *m, caerec_batch_ws *ws, size_t off,
-                              float lam, adam_consts k)
+                              float lam, adam_consts k, const float *centre)
 {
     caerec_train_state *ts = m->train;
     const int threads = m->cfg.threads;
-    const size_t d = m->dims.d, nc2 = m->dims.n * m->dims.c2, B = ws->last_rows;
+    const size_t d = m->dims.d, c2 = m->dims.c2, nc2 = m->dims.n * c2,
+                 B = ws->last_rows;
     float *W = m->params.data + off, *mW = ts->adam_m + off,
           *vW = ts->adam_v + off;
     double sq = 0.0;
@@ -89,8 +112,9 @@ static double adam_deferred_W(caerec_model *m, caerec_batch_ws *ws, size_t off,
 #pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
         for (size_t h = 0; h < d; h++) {
             size_t at = h * nc2 + c0;
+            l2_pull pull = centre ? (l2_pull){centre, c2, nc2, at} : TO_ZERO;
             row_sq[h] = adam_chunk(W + at, mW + at, vW + at,
-                                   ws->dW_block + h * w, w, lam, k);
+                                   ws->dW_block + h * w, w, lam, k, pull);
         }
         for (size_t h = 0; h < d; h++)
             sq += row_sq[h];
@@ -127,11 +151,19 @@ double caerec__adam_step(caerec_model *m, const float *grad,
                      (float)(1.0 / (1.0 - pow(ADAM_BETA1, (double)ts->step))),
                      (float)(1.0 / (1.0 - pow(ADAM_BETA2, (double)ts->step)))};
     double sq = 0.0;
+    /* Before any update: the centre is that of the parameters the gradient
+     * was taken at. */
+    const float *centre = NULL;
+    if (m->cfg.decoder_l2 == CAEREC_DECODER_L2_COLUMN_MEAN) {
+        caerec__decoder_centre(m, ts->w_centre);
+        centre = ts->w_centre;
+    }
+    const size_t c2 = m->dims.c2;
     for (int t = 0; t < CAEREC_N_TENSORS; t++) {
         const size_t off = L.offset[t], cnt = L.count[t];
         const float lam = caerec__tensor_decayed(t) ? (float)m->cfg.l2 : 0.0f;
         if (defer && t == CAEREC_T_W) {
-            sq += adam_deferred_W(m, ws, off, lam, k);
+            sq += adam_deferred_W(m, ws, off, lam, k, centre);
             continue;
         }
         const size_t nc = (cnt + ADAM_CHUNK - 1) / ADAM_CHUNK;
@@ -143,8 +175,12 @@ double caerec__adam_step(caerec_model *m, const float *grad,
             size_t len = cnt - c * ADAM_CHUNK < ADAM_CHUNK
                              ? cnt - c * ADAM_CHUNK
                              : ADAM_CHUNK;
-            partial[c] = adam_chunk(m->params.data + i0, ts->adam_m + i0,
-                                    ts->adam_v + i0, grad + i0, len, lam, k);
+            l2_pull pull = TO_ZERO;
+            if (t == CAEREC_T_W && centre)
+                pull = (l2_pull){centre, c2, m->dims.n * c2, i0 - off};
+            partial[c] =
+                adam_chunk(m->params.data + i0, ts->adam_m + i0,
+                           ts->adam_v + i0, grad + i0, len, lam, k, pull);
         }
         if (lam != 0.0f)
             for (size_t c = 0; c < nc; c++)

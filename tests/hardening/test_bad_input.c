@@ -42,7 +42,7 @@
 #include <cmocka.h>
 
 #define UNUSED    __attribute__((unused))
-#define N_OPTIONS 24 /* CAEREC_OPT_MIN_IMPROVEMENT + 1 */
+#define N_OPTIONS 25 /* CAEREC_OPT_DECODER_L2 + 1 */
 #define MARKER    "hardening: marker message planted before the call"
 
 /* ------------------------------------------------------------------ */

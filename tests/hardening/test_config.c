@@ -25,7 +25,7 @@
 
 #include <cmocka.h>
 
-#define N_OPTIONS 24
+#define N_OPTIONS 25
 
 /* The header's description of each option. */
 typedef enum { INT, REAL, ENUM } kind;
@@ -42,6 +42,7 @@ static const char *const orient[] = {"user", "item", NULL};
 static const char *const acts[] = {"identity", "relu", "sigmoid", "tanh",
                                    "selu",     "elu",  NULL};
 static const char *const metrics[] = {"loss", "rmse", "ndcg", NULL};
+static const char *const decoder_l2s[] = {"zero", "column-mean", NULL};
 #define U64_MAX_D 18446744073709551615.0 /* rounds to 2^64 */
 
 static const spec specs[N_OPTIONS] = {
@@ -70,6 +71,7 @@ static const spec specs[N_OPTIONS] = {
     {CAEREC_OPT_MAX_MEMORY, "max-memory", INT, 0, U64_MAX_D, 0, 0, NULL},
     {CAEREC_OPT_LR_DECAY_STEPS, "lr-decay-steps", INT, 0, 1e9, 0, 0, NULL},
     {CAEREC_OPT_MIN_IMPROVEMENT, "min-improvement", REAL, 0, 1, 0, 1, NULL},
+    {CAEREC_OPT_DECODER_L2, "decoder-l2", ENUM, 0, 1, 0, 0, decoder_l2s},
 };
 
 /* Options whose documented default is NaN: a value chosen from the

@@ -60,6 +60,8 @@ static void golden_v1_loads(void **state)
     assert_int_equal(m->cfg.lr_decay_steps, 0);
     /* and its patience counts every improvement */
     assert_true(m->cfg.min_improvement == 0.0);
+    /* and its L2 pulled the decoder toward zero */
+    assert_int_equal(m->cfg.decoder_l2, CAEREC_DECODER_L2_ZERO);
     assert_null(m->train);
     unsigned format, writer;
     assert_int_equal(caerec_model_file_version(m, &format, &writer), 0);

@@ -59,7 +59,7 @@ static void every_option_has_a_key(void **state)
         assert_int_equal(is_int, type == CAEREC_FMT_CFG_INT);
         caerec_config_free(cfg);
     }
-    assert_int_equal(n, 24);
+    assert_int_equal(n, 25);
     assert_null(caerec__cfg_key(n, NULL, NULL));
 }
 
@@ -162,6 +162,7 @@ static void roundtrip_config_values(void **state)
         {"epochs", "7"},
         {"patience", "2"},
         {"min-improvement", "0.001"},
+        {"decoder-l2", "zero"},
         {"seed", "18446744073709551615"},
         {"like-threshold", "3.5"},
         {"early-stop", "ndcg"},
@@ -179,6 +180,7 @@ static void roundtrip_config_values(void **state)
     assert_true(back->cfg.like_threshold == 3.5);
     assert_true(back->cfg.lr_decay_steps == 13);
     assert_true(back->cfg.min_improvement == 0.001);
+    assert_int_equal(back->cfg.decoder_l2, CAEREC_DECODER_L2_ZERO);
     assert_int_equal(back->cfg.act_out, CAEREC_ACT_ELU);
     caerec_model_free(back);
     caerec_model_free(m);

@@ -16,6 +16,39 @@ static double lse(const double *x, size_t n)
     return mx + log(s);
 }
 
+double ref_decoder_centre(const caerec_model *m, const double *theta, size_t h,
+                          size_t c)
+{
+    const caerec_dims *dm = &m->dims;
+    if (m->cfg.decoder_l2 != CAEREC_DECODER_L2_COLUMN_MEAN)
+        return 0.0;
+    caerec_layout L;
+    caerec__layout(&L, dm);
+    const double *W = theta + L.offset[CAEREC_T_W];
+    double s = 0;
+    for (size_t j = 0; j < dm->n; j++)
+        s += W[h * dm->n * dm->c2 + j * dm->c2 + c];
+    return s / (double)dm->n;
+}
+
+double ref_decoder_sq(const caerec_model *m, const double *theta)
+{
+    const caerec_dims *dm = &m->dims;
+    caerec_layout L;
+    caerec__layout(&L, dm);
+    const double *W = theta + L.offset[CAEREC_T_W];
+    double sq = 0;
+    for (size_t h = 0; h < dm->d; h++)
+        for (size_t c = 0; c < dm->c2; c++) {
+            double mean = ref_decoder_centre(m, theta, h, c);
+            for (size_t j = 0; j < dm->n; j++) {
+                double dev = W[h * dm->n * dm->c2 + j * dm->c2 + c] - mean;
+                sq += dev * dev;
+            }
+        }
+    return sq;
+}
+
 double ref_loss(const caerec_model *m, const double *theta,
                 const caerec_row *inputs, const caerec_row *targets, size_t B,
                 const unsigned char *const *keep)
@@ -91,9 +124,10 @@ double ref_loss(const caerec_model *m, const double *theta,
     }
     double l2 = 0;
     for (int t = 0; t < CAEREC_N_TENSORS; t++)
-        if (caerec__tensor_decayed(t))
+        if (caerec__tensor_decayed(t) && t != CAEREC_T_W)
             for (size_t i = 0; i < L.count[t]; i++)
                 l2 += theta[L.offset[t] + i] * theta[L.offset[t] + i];
+    l2 += ref_decoder_sq(m, theta);
     free(z);
     free(o);
     free(sl);

@@ -21,6 +21,7 @@ typedef struct spec {
     size_t K, T;
     int act_in, act_hidden, act_out;
     double alpha, beta, gamma, l2, dropout;
+    int decoder_l2; /* caerec_decoder_l2 */
 } spec;
 
 enum { M_ROWS = 3, N_COLS = 7, D = 5, C1 = 3, C2 = 4 };
@@ -47,6 +48,7 @@ static void build(fixture *f, const spec *sp, uint64_t seed)
     cfg.gamma = sp->gamma;
     cfg.l2 = sp->l2;
     cfg.dropout = sp->dropout;
+    cfg.decoder_l2 = sp->decoder_l2;
     caerec_dims dm = {M_ROWS, N_COLS, sp->K, sp->T, sp->K + sp->T, D, C1, C2};
     assert_int_equal(caerec__model_alloc(&f->m, &cfg, &dm), 0);
     f->m->levels = calloc(sp->K ? sp->K : 1, sizeof(double));
@@ -85,8 +87,11 @@ static void build(fixture *f, const spec *sp, uint64_t seed)
 
 static void destroy(fixture *f) { caerec_model_free(f->m); }
 
-/* Library gradient (with lambda * theta added for decayed tensors) against
- * central differences of the reference; also the loss values. */
+/* Library gradient (with the L2's lambda (theta - centre) added for decayed
+ * tensors, the centre zero but for W with decoder-l2 column-mean) against
+ * central differences of the reference; also the loss values. The W_j's
+ * mean depends on W, but sum_j (W_j - mean) = 0, so lambda (W_j - mean) is
+ * the whole derivative: the finite differences check that too. */
 static void check_rows(caerec_model *m, const caerec_row *rows, size_t B,
                        const char *label)
 {
@@ -138,8 +143,14 @@ static void check_rows(caerec_model *m, const caerec_row *rows, size_t B,
             double lm = ref_loss(m, theta, rows, rows, B, mask);
             theta[at] = x;
             double fd = (lp - lm) / (2 * h);
+            double centre = 0.0;
+            if (t == CAEREC_T_W) {
+                size_t row = dm->n * dm->c2;
+                centre = ref_decoder_centre(m, theta, i / row, i % dm->c2);
+            }
             double g =
-                grad[at] + (caerec__tensor_decayed(t) ? m->cfg.l2 * x : 0.0);
+                grad[at] +
+                (caerec__tensor_decayed(t) ? m->cfg.l2 * (x - centre) : 0.0);
             double err = fabs(g - fd) / (1e-3 + fabs(fd));
             if (err > worst)
                 worst = err;
@@ -173,7 +184,8 @@ static const spec base = {5,
                           1.0,
                           0.0,
                           0.01,
-                          0.0};
+                          0.0,
+                          CAEREC_DECODER_L2_COLUMN_MEAN};
 
 static void test_base(void **state)
 {
@@ -238,6 +250,18 @@ static void test_loss_weights(void **state)
     sp.alpha = 0.3;
     sp.beta = 2.0;
     check(&sp, "gamma,T=1,alpha=0.3,beta=2");
+}
+
+/* A strong L2 so its pull, toward zero or toward the decoder's column
+ * mean, weighs in the gradient as much as the data. */
+static void test_l2_pull(void **state)
+{
+    (void)state;
+    spec sp = base;
+    sp.l2 = 0.5;
+    check(&sp, "l2=0.5,decoder-l2=column-mean");
+    sp.decoder_l2 = CAEREC_DECODER_L2_ZERO;
+    check(&sp, "l2=0.5,decoder-l2=zero");
 }
 
 static void test_dropout(void **state)
@@ -306,6 +330,7 @@ int main(void)
         cmocka_unit_test(test_implicit_only),
         cmocka_unit_test(test_extra_types),
         cmocka_unit_test(test_loss_weights),
+        cmocka_unit_test(test_l2_pull),
         cmocka_unit_test(test_dropout),
         cmocka_unit_test(test_orientations),
     };

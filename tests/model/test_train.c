@@ -12,6 +12,7 @@
 #include "data/synthetic.h"
 #include "model/batch.h"
 #include "model/model.h"
+#include "train/adam.h"
 #include "train/train.h"
 
 #include <math.h>
@@ -527,6 +528,61 @@ static void test_deferred_dW_matches_whole_gradient(void **state)
     caerec_dataset_free(ds);
 }
 
+/* Adam's first step from zeroed moments moves every value by lr times the
+ * sign of its gradient: with a zero data gradient, that is the sign of the
+ * L2's pull, so each W value must step toward its column mean (or toward
+ * zero), and the penalty the step reports must be the one at the start. */
+static void test_l2_pulls_decoder_toward_centre(void **state)
+{
+    (void)state;
+    caerec_dataset *ds = synth(60, 40, 10, 21);
+    for (int rule = 0; rule < 2; rule++) {
+        caerec_config *cfg = small_config("item");
+        assert_int_equal(caerec_config_set(cfg, "l2", "1"), 0);
+        assert_int_equal(
+            caerec_config_set_int(cfg, CAEREC_OPT_DECODER_L2, rule), 0);
+        caerec_model *m;
+        assert_int_equal(caerec_model_create(&m, cfg, ds), 0);
+        assert_true(caerec_model_train_step(m, NULL) >= 0);
+        caerec_train_state *ts = m->train;
+        const size_t size = m->params.size;
+        memset(ts->adam_m, 0, size * sizeof(float));
+        memset(ts->adam_v, 0, size * sizeof(float));
+        ts->step = 0;
+        const caerec_dims *dm = &m->dims;
+        const size_t d = dm->d, c2 = dm->c2, row = dm->n * c2;
+        float *before = malloc(d * row * sizeof *before);
+        float *centre = malloc(d * c2 * sizeof *centre);
+        float *zero = calloc(size, sizeof *zero);
+        memcpy(before, m->params.W, d * row * sizeof *before);
+        caerec__decoder_centre(m, centre);
+        for (size_t i = 0; i < d * c2 && rule == 0; i++)
+            assert_true(centre[i] == 0.0f);
+        double penalty = caerec__l2_penalty(m);
+        double reported = caerec__adam_step(m, zero, NULL);
+        assert_true(fabs(reported - penalty) <= 1e-4 * penalty);
+        const double lr = ts->lr;
+        size_t toward = 0;
+        for (size_t h = 0; h < d; h++)
+            for (size_t i = 0; i < row; i++) {
+                float dev = before[h * row + i] - centre[h * c2 + i % c2];
+                float moved = m->params.W[h * row + i] - before[h * row + i];
+                if (fabsf(dev) < 1e-4f)
+                    continue;
+                assert_true(fabs(fabs(moved) - lr) <= 1e-3 * lr);
+                assert_true((moved < 0) == (dev > 0));
+                toward++;
+            }
+        assert_true(toward > d * row / 2);
+        free(before);
+        free(centre);
+        free(zero);
+        caerec_model_free(m);
+        caerec_config_free(cfg);
+    }
+    caerec_dataset_free(ds);
+}
+
 /* The fused validation loss (psi = identity) equals the batch path. */
 static void test_validation_loss_paths_agree(void **state)
 {
@@ -728,6 +784,7 @@ int main(void)
         cmocka_unit_test(test_rmse_stop_without_rating_loss_watches_ndcg),
         cmocka_unit_test(test_validation_loss_paths_agree),
         cmocka_unit_test(test_deferred_dW_matches_whole_gradient),
+        cmocka_unit_test(test_l2_pulls_decoder_toward_centre),
         cmocka_unit_test(test_beats_popularity_and_mean),
         cmocka_unit_test(test_default_gamma_is_scale_free),
     };

@@ -12,7 +12,7 @@ OPTIONS = ("orientation", "hidden", "c1", "c2", "act-in", "act-hidden",
            "act-out", "dropout", "alpha", "beta", "gamma", "l2", "lr",
            "lr-decay", "batch", "epochs", "patience", "seed", "threads",
            "like-threshold", "early-stop", "max-memory", "lr-decay-steps",
-           "min-improvement")
+           "min-improvement", "decoder-l2")
 _INDEX = {name: i for i, name in enumerate(OPTIONS)}
 
 #: enum-valued options: their value names in enum order
@@ -22,6 +22,7 @@ ENUMS = {
     "act-hidden": ("identity", "relu", "sigmoid", "tanh", "selu", "elu"),
     "act-out": ("identity", "relu", "sigmoid", "tanh", "selu", "elu"),
     "early-stop": ("loss", "rmse", "ndcg"),
+    "decoder-l2": ("zero", "column-mean"),
 }
 #: options holding real numbers (the rest are integers or enums)
 REAL_OPTIONS = frozenset(("dropout", "alpha", "beta", "gamma", "l2", "lr",
