@@ -42,11 +42,12 @@ int caerec__fold_in_item(const caerec_model *m, const caerec_row *hist,
     float *grad = caerec__alloc_floats(wsz + c2);
     float *am = caerec__alloc_floats(wsz + c2),
           *av = caerec__alloc_floats(wsz + c2);
+    float *prior = caerec__alloc_floats(wsz); /* what the L2 pulls toward */
     float *Q = caerec__alloc_floats(M * c2), *G = caerec__alloc_floats(M * c2);
     int8_t *level = malloc(M ? M : 1);
     double *n_obs = malloc((M ? M : 1) * sizeof *n_obs);
     int rc = CAEREC_OK;
-    if (!Wc || !grad || !am || !av || !Q || !G || !level || !n_obs) {
+    if (!Wc || !grad || !am || !av || !prior || !Q || !G || !level || !n_obs) {
         rc = CAEREC_ENOMEM;
         goto done;
     }
@@ -61,6 +62,12 @@ int caerec__fold_in_item(const caerec_model *m, const caerec_row *hist,
     for (size_t j = 0; j < dm->n; j++)
         for (size_t c = 0; c < c2; c++)
             cc[c] += m->params.cb[j * c2 + c] / (float)dm->n;
+    /* The training's L2 on the new column: toward zero, or with decoder-l2
+     * column-mean toward the average column it starts from. */
+    if (m->cfg.decoder_l2 == CAEREC_DECODER_L2_COLUMN_MEAN)
+        memcpy(prior, Wc, wsz * sizeof *prior);
+    else
+        memset(prior, 0, wsz * sizeof *prior);
     /* Which item rows the history touches, and their new cell counts. */
     memset(level, -2, M);
     for (size_t r = 0; r < M; r++)
@@ -114,7 +121,7 @@ int caerec__fold_in_item(const caerec_model *m, const caerec_row *hist,
         const float k1 = 1.0f / (1.0f - powf(b1, (float)it));
         const float k2 = 1.0f / (1.0f - powf(b2, (float)it));
         for (size_t x = 0; x < wsz + c2; x++) {
-            float g = grad[x] + (x < wsz ? lam * Wc[x] : 0.0f);
+            float g = grad[x] + (x < wsz ? lam * (Wc[x] - prior[x]) : 0.0f);
             am[x] = b1 * am[x] + (1 - b1) * g;
             av[x] = b2 * av[x] + (1 - b2) * g * g;
             Wc[x] -= lr * (am[x] * k1) / (sqrtf(av[x] * k2) + 1e-8f);
@@ -130,6 +137,7 @@ done:
     caerec__free_floats(grad);
     caerec__free_floats(am);
     caerec__free_floats(av);
+    caerec__free_floats(prior);
     caerec__free_floats(Q);
     caerec__free_floats(G);
     free(level);
