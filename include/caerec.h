@@ -385,7 +385,8 @@ typedef enum caerec_option {
                                    12 / (max - min)^2 of the training scale
                                    (0.75 on 1..5), fixed when the model is
                                    created */
-    CAEREC_OPT_L2 = 11,       /**< "l2": lambda, >= 0 */
+    CAEREC_OPT_L2 = 11,       /**< "l2": lambda, >= 0 (on the decoder
+                                   weights toward decoder-l2's centre) */
     CAEREC_OPT_LR = 12,       /**< "lr": Adam learning rate, > 0 */
     CAEREC_OPT_LR_DECAY = 13, /**< "lr-decay": learning rate multiplier per
                                    epoch (or per lr-decay-steps Adam
