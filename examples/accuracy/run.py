@@ -174,6 +174,11 @@ def main():
                     help="one epoch count per seed, selected by an earlier "
                          "run with the same options: skip the carve-out fit "
                          "and only train on the whole train file")
+    ap.add_argument("--item-fraction", type=float, default=1.0,
+                    metavar="F",
+                    help="keep a seeded random fraction F of the items "
+                         "(train and test cells on them): the same data "
+                         "with a smaller catalogue")
     ap.add_argument("--no-model", action="store_true",
                     help="baselines only")
     ap.add_argument("--log", default=None, help="append the output here")
@@ -191,6 +196,8 @@ def main():
         if n not in common.PROTOCOLS:
             ap.error("unknown dataset %r (known: %s)" %
                      (n, ", ".join(sorted(common.PROTOCOLS))))
+    if not 0.0 < args.item_fraction <= 1.0:
+        ap.error("--item-fraction must be in (0, 1]")
     seeds = [int(s) for s in args.seeds.split(",") if s]
     epochs = [None] * len(seeds)
     if args.epochs:
@@ -212,17 +219,26 @@ def main():
     opts = common.parse_opts(args.set)
     if args.threads:
         opts["threads"] = str(args.threads)
-    log("# %s run.py --data %s --datasets %s --seeds %s --set '%s'%s%s" %
+    log("# %s run.py --data %s --datasets %s --seeds %s --set '%s'%s%s%s" %
         (time.strftime("%Y-%m-%d %H:%M"), args.data, args.datasets,
          args.seeds, args.set, " --keep" if args.keep else "",
-         " --epochs " + args.epochs if args.epochs else ""))
+         " --epochs " + args.epochs if args.epochs else "",
+         " --item-fraction %g" % args.item_fraction
+         if args.item_fraction < 1.0 else ""))
     results = {}
     for name in names:
         train_rel, test_rel, lam = common.PROTOCOLS[name]
         train_t = common.read_triples(os.path.join(args.data, train_rel))
         test_t = common.read_triples(os.path.join(args.data, test_rel))
-        log("\n## %s: train %s (%d ratings), test %s (%d ratings)" %
-            (name, train_rel, len(train_t[0]), test_rel, len(test_t[0])))
+        sample = ""
+        if args.item_fraction < 1.0:
+            train_t, test_t = common.keep_items(train_t, test_t,
+                                                args.item_fraction)
+            sample = ", items kept %g (%d)" % (
+                args.item_fraction, len(np.unique(train_t[1])))
+        log("\n## %s%s: train %s (%d ratings), test %s (%d ratings)" %
+            (name, sample, train_rel, len(train_t[0]), test_rel,
+             len(test_t[0])))
         rows = []
         per_seed = []
         if not args.no_model:

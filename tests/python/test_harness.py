@@ -86,6 +86,35 @@ class HarnessTest(TestCase):
         self.assertEqual(fit_cells | valid_cells, cells)
         self.assertFalse(fit_cells & valid_cells)
 
+    def test_keep_items_keeps_every_cell_of_a_seeded_item_sample(self):
+        rng = np.random.RandomState(3)
+        train = random_triples(rng, 40, 60, 12)
+        test = random_triples(rng, 40, 60, 3)
+        small_train, small_test = common.keep_items(train, test, 0.25)
+        again = common.keep_items(train, test, 0.25)
+        self.assertTrue((small_train[1] == again[0][1]).all())
+        kept = set(small_train[1].tolist()) | set(small_test[1].tolist())
+        self.assertLessEqual(len(kept), 15)  # int(0.25 * 60) items
+        for full, small in ((train, small_train), (test, small_test)):
+            on_kept = [c for c in zip(*(a.tolist() for a in full))
+                       if c[1] in kept]
+            self.assertEqual(on_kept,
+                             list(zip(*(a.tolist() for a in small))))
+
+    def test_bias_baseline_recovers_planted_biases(self):
+        # noiseless mu + b_u + b_i, every user rating every item: with a
+        # tiny shrinkage the alternating solves must give back the ratings
+        rng = np.random.RandomState(4)
+        bu, bi = rng.randn(20) * 0.5, rng.randn(15) * 0.5
+        u, i = np.meshgrid(np.arange(20), np.arange(15), indexing="ij")
+        u, i = u.ravel(), i.ravel()
+        r = 3.0 + bu[u] + bi[i]
+        train = (u + 100, i + 1000, r)
+        idx = common.Index(train)
+        pred = common.bias_predictions(idx, train, u, i, lam=1e-6,
+                                       sweeps=200)
+        self.assertLess(np.abs(pred - r).max(), 1e-4)
+
     def test_topk_metrics_match_definitions(self):
         rng = np.random.RandomState(2)
         scores = rng.randint(0, 8, size=(25, 30)).astype(float)  # ties
