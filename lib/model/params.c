@@ -87,9 +87,13 @@ void caerec__decoder_centre(const caerec_model *m, float *out)
     memset(out, 0, d * c2 * sizeof *out);
     if (m->cfg.decoder_l2 != CAEREC_DECODER_L2_COLUMN_MEAN || n == 0)
         return;
-    double acc[c2];
+    /* Rows h are independent and each is summed in column order, so the
+     * result does not depend on the thread count. */
+    const int threads = m->cfg.threads;
+#pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
     for (size_t h = 0; h < d; h++) {
         const float *row = m->params.W + h * n * c2;
+        double acc[c2];
         memset(acc, 0, sizeof acc);
         for (size_t j = 0; j < n; j++)
             for (size_t c = 0; c < c2; c++)
