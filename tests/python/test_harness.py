@@ -185,7 +185,8 @@ class HarnessTest(TestCase):
                                   ("discovery.py", ["--joint", "x.cmod"]),
                                   ("lowrank.py", []), ("itemitem.py", []),
                                   ("itemitem_objectives.py", []),
-                                  ("ease_softmax.py", [])):
+                                  ("ease_softmax.py", []),
+                                  ("residuals.py", ["--epochs", "1"])):
                 proc = subprocess.run(
                     [sys.executable, os.path.join(ACCURACY, script),
                      "--data", empty] + extra,
