@@ -4,13 +4,17 @@
  * same process on the same threads, for 1 and 2 threads.
  *
  *   build/tests/model/bench_train [epochs] [users] [items] [per_user]
- */
+ *                                 [name=value ...]
+ *
+ * Options after the four numbers are set on top of the pinned problem
+ * (e.g. decoder-l2=column-mean to time the default's pull). */
 #include "caerec.h"
 #include "../bench_util.h"
 #include "model/batch.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -45,6 +49,18 @@ int main(int argc, char **argv)
          * of the library's defaults does not silently change it. */
         check(caerec_config_set(cfg, "hidden", "500"), "hidden");
         check(caerec_config_set(cfg, "c1", "8"), "c1");
+        check(caerec_config_set(cfg, "decoder-l2", "zero"), "decoder-l2");
+        for (int a = 5; a < argc; a++) {
+            char name[64];
+            const char *eq = strchr(argv[a], '=');
+            if (!eq || (size_t)(eq - argv[a]) >= sizeof name) {
+                fprintf(stderr, "%s: expected name=value\n", argv[a]);
+                return 2;
+            }
+            memcpy(name, argv[a], (size_t)(eq - argv[a]));
+            name[eq - argv[a]] = '\0';
+            check(caerec_config_set(cfg, name, eq + 1), argv[a]);
+        }
         check(caerec_config_set_int(cfg, CAEREC_OPT_THREADS, threads),
               "threads");
         caerec_model *m;
