@@ -73,6 +73,17 @@ def read_triples(path):
     return arr[:, 0].copy(), arr[:, 1].copy(), arr[:, 2].astype(np.float64)
 
 
+def read_protocol(data_dir, name, item_fraction=1.0):
+    """(train, test) triples of a protocol's files under data_dir, cut to a
+    smaller catalogue by keep_items when item_fraction < 1."""
+    train_rel, test_rel, _ = PROTOCOLS[name]
+    train = read_triples(os.path.join(data_dir, train_rel))
+    test = read_triples(os.path.join(data_dir, test_rel))
+    if item_fraction < 1.0:
+        train, test = keep_items(train, test, item_fraction)
+    return train, test
+
+
 def keep_items(train, test, fraction, seed=ITEM_SAMPLE_SEED):
     """A smaller catalogue from a protocol's files: a RandomState(seed)
     choice of `fraction` of the items of train and test together, and the

@@ -16,7 +16,6 @@ averaged) of each score on the low-consumption test cells and on all test
 cells, with the cells' counts and share of liked items.
 """
 import argparse
-import os
 import sys
 
 import numpy as np
@@ -92,9 +91,7 @@ def main():
         return 3
     import caerec
 
-    train_rel, test_rel, _ = common.PROTOCOLS[args.dataset]
-    train_t = common.read_triples(os.path.join(args.data, train_rel))
-    test_t = common.read_triples(os.path.join(args.data, test_rel))
+    train_t, test_t = common.read_protocol(args.data, args.dataset)
     joint = caerec.Model.load(args.joint)
     tu, ti, tr = known_test_cells(joint, test_t)
     liked = tr >= args.liked

@@ -16,7 +16,6 @@ its own training cells show (session 10, docs/results.md, "Decoder L2
 toward the column mean"). The test file is only scored, never fitted.
 """
 import argparse
-import os
 import sys
 
 import numpy as np
@@ -45,11 +44,7 @@ def main():
     if common.report_missing(a.data, [a.dataset]):
         return 3
     import caerec
-    train_rel, test_rel, _ = common.PROTOCOLS[a.dataset]
-    train = common.read_triples(os.path.join(a.data, train_rel))
-    test = common.read_triples(os.path.join(a.data, test_rel))
-    if a.item_fraction < 1.0:
-        train, test = common.keep_items(train, test, a.item_fraction)
+    train, test = common.read_protocol(a.data, a.dataset, a.item_fraction)
     opts = common.parse_opts(a.set)
     opts.update(seed=str(a.seed), epochs=str(a.epochs))
     with caerec.Model(**opts) as m:

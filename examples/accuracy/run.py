@@ -228,12 +228,10 @@ def main():
     results = {}
     for name in names:
         train_rel, test_rel, lam = common.PROTOCOLS[name]
-        train_t = common.read_triples(os.path.join(args.data, train_rel))
-        test_t = common.read_triples(os.path.join(args.data, test_rel))
+        train_t, test_t = common.read_protocol(args.data, name,
+                                               args.item_fraction)
         sample = ""
         if args.item_fraction < 1.0:
-            train_t, test_t = common.keep_items(train_t, test_t,
-                                                args.item_fraction)
             sample = ", items kept %g (%d)" % (
                 args.item_fraction, len(np.unique(train_t[1])))
         log("\n## %s%s: train %s (%d ratings), test %s (%d ratings)" %
