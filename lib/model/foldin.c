@@ -54,11 +54,7 @@ int caerec__fold_in_item(const caerec_model *m, const caerec_row *hist,
     float *cc = Wc + wsz, *gc = grad + wsz;
     /* Start from the average user column: the prior of a user about whom
      * nothing is known. */
-    for (size_t h = 0; h < d; h++)
-        for (size_t j = 0; j < dm->n; j++)
-            for (size_t c = 0; c < c2; c++)
-                Wc[h * c2 + c] +=
-                    m->params.W[h * dm->n * c2 + j * c2 + c] / (float)dm->n;
+    caerec__decoder_column_mean(m, Wc);
     for (size_t j = 0; j < dm->n; j++)
         for (size_t c = 0; c < c2; c++)
             cc[c] += m->params.cb[j * c2 + c] / (float)dm->n;

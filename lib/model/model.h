@@ -75,9 +75,11 @@ void caerec__params_init(caerec_params *p, const caerec_dims *dims,
                          caerec_rng *rng);
 /* Whether L2 applies to tensor t (weights yes, biases no). */
 int caerec__tensor_decayed(int t);
-/* The point the L2 pulls W toward, as a d x c2 block: zeros, or with
- * decoder-l2 column-mean the mean of W_j over the n columns
- * (out[h c2 + c] = 1/n sum_j W[h, j c2 + c], summed in column order). */
+/* The average decoder column, a d x c2 block: out[h c2 + c] = 1/n sum_j
+ * W[h, j c2 + c], summed in column order (the same at any thread count). */
+void caerec__decoder_column_mean(const caerec_model *m, float *out);
+/* The point the L2 pulls W toward: zeros, or with decoder-l2 column-mean
+ * the average decoder column. */
 void caerec__decoder_centre(const caerec_model *m, float *out);
 
 /* State that exists only while a model can still be trained. */

@@ -81,11 +81,11 @@ int caerec__tensor_decayed(int t)
            t == CAEREC_T_U;
 }
 
-void caerec__decoder_centre(const caerec_model *m, float *out)
+void caerec__decoder_column_mean(const caerec_model *m, float *out)
 {
     const size_t n = m->dims.n, d = m->dims.d, c2 = m->dims.c2;
     memset(out, 0, d * c2 * sizeof *out);
-    if (m->cfg.decoder_l2 != CAEREC_DECODER_L2_COLUMN_MEAN || n == 0)
+    if (n == 0)
         return;
     /* Rows h are independent and each is summed in column order, so the
      * result does not depend on the thread count. */
@@ -101,6 +101,14 @@ void caerec__decoder_centre(const caerec_model *m, float *out)
         for (size_t c = 0; c < c2; c++)
             out[h * c2 + c] = (float)(acc[c] / (double)n);
     }
+}
+
+void caerec__decoder_centre(const caerec_model *m, float *out)
+{
+    if (m->cfg.decoder_l2 == CAEREC_DECODER_L2_COLUMN_MEAN)
+        caerec__decoder_column_mean(m, out);
+    else
+        memset(out, 0, m->dims.d * m->dims.c2 * sizeof *out);
 }
 
 /* Glorot-uniform: U(-a, a), a = sqrt(6 / (fan_in + fan_out)). */
