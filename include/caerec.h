@@ -386,7 +386,8 @@ typedef enum caerec_option {
                                    (0.75 on 1..5), fixed when the model is
                                    created */
     CAEREC_OPT_L2 = 11,       /**< "l2": lambda, >= 0 (on the decoder
-                                   weights toward decoder-l2's centre) */
+                                   weights toward decoder-l2's centre, times
+                                   decoder-l2-weight) */
     CAEREC_OPT_LR = 12,       /**< "lr": Adam learning rate, > 0 */
     CAEREC_OPT_LR_DECAY = 13, /**< "lr-decay": learning rate multiplier per
                                    epoch (or per lr-decay-steps Adam
@@ -413,9 +414,16 @@ typedef enum caerec_option {
                                           counts as progress for patience,
                                           in [0, 1); smaller gains are still
                                           kept as the best epoch */
-    CAEREC_OPT_DECODER_L2 = 24 /**< "decoder-l2": zero|column-mean, what the
-                                    L2 pulls the decoder weights toward
-                                    (caerec_decoder_l2) */
+    CAEREC_OPT_DECODER_L2 = 24,      /**< "decoder-l2": zero|column-mean, what
+                                          the L2 pulls the decoder weights
+                                          toward (caerec_decoder_l2) */
+    CAEREC_OPT_DECODER_L2_WEIGHT = 25 /**< "decoder-l2-weight": multiplier
+                                           of l2 on the decoder weights, >= 0;
+                                           NaN (default) means
+                                           max(1, sqrt(1500 / rows)) with
+                                           decoder-l2 column-mean and 1 with
+                                           zero, fixed when the model is
+                                           created */
 } caerec_option;
 
 /** Creates a configuration holding the defaults. Errors: CAEREC_EINVAL,

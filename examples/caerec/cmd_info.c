@@ -62,7 +62,8 @@ static int is_real(caerec_option opt)
     case CAEREC_OPT_LR:
     case CAEREC_OPT_LR_DECAY:
     case CAEREC_OPT_LIKE_THRESHOLD:
-    case CAEREC_OPT_MIN_IMPROVEMENT: return 1;
+    case CAEREC_OPT_MIN_IMPROVEMENT:
+    case CAEREC_OPT_DECODER_L2_WEIGHT: return 1;
     default: return 0;
     }
 }

@@ -38,6 +38,8 @@ static const cfg_key keys[] = {
     [CAEREC_OPT_LR_DECAY_STEPS] = {"lr-decay-steps", CAEREC_FMT_CFG_INT, 0},
     [CAEREC_OPT_MIN_IMPROVEMENT] = {"min-improvement", CAEREC_FMT_CFG_REAL, 0},
     [CAEREC_OPT_DECODER_L2] = {"decoder-l2", CAEREC_FMT_CFG_INT, 0},
+    [CAEREC_OPT_DECODER_L2_WEIGHT] = {"decoder-l2-weight", CAEREC_FMT_CFG_REAL,
+                                      0},
 };
 
 const char *caerec__cfg_key(int opt, int *type, int *critical)

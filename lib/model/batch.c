@@ -414,12 +414,14 @@ double caerec__l2_penalty(const caerec_model *m)
     if (!centre)
         return NAN;
     caerec__decoder_centre(m, centre);
+    double wsum = 0.0;
     for (size_t h = 0; h < d; h++)
         for (size_t i = 0; i < row; i++) {
             double dev =
                 (double)m->params.W[h * row + i] - centre[h * c2 + i % c2];
-            sum += dev * dev;
+            wsum += dev * dev;
         }
+    sum += m->cfg.decoder_l2_weight * wsum;
     caerec__free_floats(centre);
     return 0.5 * m->cfg.l2 * sum;
 }

@@ -74,7 +74,8 @@ void caerec__batch_run(const caerec_model *model, const caerec_row *inputs,
 double caerec__now(void);
 
 /* lambda/2 * sum of squares of the decayed tensors, W's taken about
- * caerec__decoder_centre (what Adam's step reports as the penalty); NaN
+ * caerec__decoder_centre and times decoder-l2-weight (what Adam's step
+ * reports as the penalty); NaN
  * if the centre's scratch cannot be allocated. */
 double caerec__l2_penalty(const caerec_model *model);
 

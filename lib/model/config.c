@@ -33,6 +33,7 @@ void caerec__cfg_defaults(caerec_cfg *c)
     c->patience = 5;
     c->min_improvement = 1e-4;
     c->decoder_l2 = CAEREC_DECODER_L2_COLUMN_MEAN;
+    c->decoder_l2_weight = NAN; /* resolved per row count */
     c->seed = 42;
     c->threads = 1;
     c->like_threshold = NAN;
@@ -64,6 +65,15 @@ double caerec__gamma(const caerec_cfg *cfg, const double *levels,
     return 12.0 / (range * range);
 }
 
+double caerec__decoder_l2_weight(const caerec_cfg *cfg, size_t rows)
+{
+    if (!isnan(cfg->decoder_l2_weight))
+        return cfg->decoder_l2_weight;
+    if (cfg->decoder_l2 != CAEREC_DECODER_L2_COLUMN_MEAN || rows >= 1500)
+        return 1.0;
+    return sqrt(1500.0 / (double)(rows ? rows : 1));
+}
+
 size_t caerec__c2(const caerec_cfg *cfg, size_t n_levels)
 {
     if (cfg->c2)
@@ -91,7 +101,7 @@ typedef struct {
     size_t offset;
     const char *const *enum_names; /* for K_ENUM */
     int nan_default; /* K_REAL: NaN is accepted and means "chosen from the
-                        training data's rating scale" */
+                        training data (its rating scale or size)" */
 } option_t;
 
 static const char *const orient_names[] = {"user", "item", NULL};
@@ -140,6 +150,8 @@ static const option_t options[] = {
                                     OFF(min_improvement), NULL},
     [CAEREC_OPT_DECODER_L2] = {"decoder-l2", K_ENUM, 0, 1, 0, 0,
                                OFF(decoder_l2), decoder_l2_names},
+    [CAEREC_OPT_DECODER_L2_WEIGHT] = {"decoder-l2-weight", K_REAL, 0, 1e6, 0, 0,
+                                      OFF(decoder_l2_weight), NULL, 1},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 

@@ -116,6 +116,7 @@ int caerec__model_alloc(caerec_model **out, const caerec_cfg *cfg,
         return CAEREC_ENOMEM;
     m->cfg = *cfg;
     m->cfg.c2 = dims->c2; /* resolved: the file and the config hold it */
+    m->cfg.decoder_l2_weight = caerec__decoder_l2_weight(cfg, dims->m);
     m->dims = *dims;
     pthread_mutex_init(&m->cache.lock, NULL);
     int rc = caerec__params_alloc(&m->params, dims);

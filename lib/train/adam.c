@@ -161,9 +161,12 @@ double caerec__adam_step(caerec_model *m, const float *grad,
     const size_t c2 = m->dims.c2;
     for (int t = 0; t < CAEREC_N_TENSORS; t++) {
         const size_t off = L.offset[t], cnt = L.count[t];
-        const float lam = caerec__tensor_decayed(t) ? (float)m->cfg.l2 : 0.0f;
+        /* The penalty is l2/2 sum_t weight_t |theta_t - centre_t|^2. */
+        const double weight = t == CAEREC_T_W ? m->cfg.decoder_l2_weight : 1.0;
+        const float lam =
+            caerec__tensor_decayed(t) ? (float)(m->cfg.l2 * weight) : 0.0f;
         if (defer && t == CAEREC_T_W) {
-            sq += adam_deferred_W(m, ws, off, lam, k, centre);
+            sq += weight * adam_deferred_W(m, ws, off, lam, k, centre);
             continue;
         }
         const size_t nc = (cnt + ADAM_CHUNK - 1) / ADAM_CHUNK;
@@ -182,9 +185,12 @@ double caerec__adam_step(caerec_model *m, const float *grad,
                 adam_chunk(m->params.data + i0, ts->adam_m + i0,
                            ts->adam_v + i0, grad + i0, len, lam, k, pull);
         }
-        if (lam != 0.0f)
+        if (lam != 0.0f) {
+            double tsq = 0.0;
             for (size_t c = 0; c < nc; c++)
-                sq += partial[c];
+                tsq += partial[c];
+            sq += weight * tsq;
+        }
     }
     return 0.5 * m->cfg.l2 * sq;
 }

@@ -25,7 +25,7 @@
 
 #include <cmocka.h>
 
-#define N_OPTIONS 25
+#define N_OPTIONS 26
 
 /* The header's description of each option. */
 typedef enum { INT, REAL, ENUM } kind;
@@ -72,13 +72,16 @@ static const spec specs[N_OPTIONS] = {
     {CAEREC_OPT_LR_DECAY_STEPS, "lr-decay-steps", INT, 0, 1e9, 0, 0, NULL},
     {CAEREC_OPT_MIN_IMPROVEMENT, "min-improvement", REAL, 0, 1, 0, 1, NULL},
     {CAEREC_OPT_DECODER_L2, "decoder-l2", ENUM, 0, 1, 0, 0, decoder_l2s},
+    {CAEREC_OPT_DECODER_L2_WEIGHT, "decoder-l2-weight", REAL, 0, INFINITY, 0, 0,
+     NULL},
 };
 
 /* Options whose documented default is NaN: a value chosen from the
- * training data's rating scale when the model is created. */
+ * training data (its rating scale or size) when the model is created. */
 static int nan_is_default(const spec *s)
 {
-    return s->opt == CAEREC_OPT_LIKE_THRESHOLD || s->opt == CAEREC_OPT_GAMMA;
+    return s->opt == CAEREC_OPT_LIKE_THRESHOLD || s->opt == CAEREC_OPT_GAMMA ||
+           s->opt == CAEREC_OPT_DECODER_L2_WEIGHT;
 }
 
 static caerec_config *new_config(void)
@@ -440,13 +443,20 @@ static void test_model_config_copy(void **state)
     assert_non_null(got);
     assert_ptr_not_equal(got, cfg);
     /* The model's options are the caller's, except that a NaN gamma is
-     * resolved for the training scale: 12 / (5 - 1)^2 = 0.75 on 1..5. */
+     * resolved for the training scale: 12 / (5 - 1)^2 = 0.75 on 1..5, and
+     * a NaN decoder-l2-weight for the row count (items here):
+     * sqrt(1500 / rows) below 1500 rows. */
     for (int o = 0; o < N_OPTIONS; o++)
-        if (o != CAEREC_OPT_GAMMA)
+        if (o != CAEREC_OPT_GAMMA && o != CAEREC_OPT_DECODER_L2_WEIGHT)
             assert_true(same(get_d(got, (caerec_option)o),
                              get_d(cfg, (caerec_option)o)));
     assert_true(isnan(get_d(cfg, CAEREC_OPT_GAMMA)));
     assert_true(get_d(got, CAEREC_OPT_GAMMA) == 0.75);
+    assert_true(isnan(get_d(cfg, CAEREC_OPT_DECODER_L2_WEIGHT)));
+    double rows = (double)caerec_model_n_items(m);
+    assert_true(rows > 0 && rows < 1500);
+    assert_true(get_d(got, CAEREC_OPT_DECODER_L2_WEIGHT) ==
+                sqrt(1500.0 / rows));
     /* Neither the caller's config nor the copy reaches into the model. */
     assert_int_equal(caerec_config_set(cfg, "hidden", "9"), 0);
     assert_int_equal(caerec_config_set(got, "c1", "11"), 0);

@@ -59,7 +59,7 @@ static void every_option_has_a_key(void **state)
         assert_int_equal(is_int, type == CAEREC_FMT_CFG_INT);
         caerec_config_free(cfg);
     }
-    assert_int_equal(n, 25);
+    assert_int_equal(n, 26);
     assert_null(caerec__cfg_key(n, NULL, NULL));
 }
 
@@ -163,6 +163,7 @@ static void roundtrip_config_values(void **state)
         {"patience", "2"},
         {"min-improvement", "0.001"},
         {"decoder-l2", "zero"},
+        {"decoder-l2-weight", "2.5"},
         {"seed", "18446744073709551615"},
         {"like-threshold", "3.5"},
         {"early-stop", "ndcg"},
@@ -181,6 +182,7 @@ static void roundtrip_config_values(void **state)
     assert_true(back->cfg.lr_decay_steps == 13);
     assert_true(back->cfg.min_improvement == 0.001);
     assert_int_equal(back->cfg.decoder_l2, CAEREC_DECODER_L2_ZERO);
+    assert_true(back->cfg.decoder_l2_weight == 2.5);
     assert_int_equal(back->cfg.act_out, CAEREC_ACT_ELU);
     caerec_model_free(back);
     caerec_model_free(m);

@@ -127,7 +127,7 @@ double ref_loss(const caerec_model *m, const double *theta,
         if (caerec__tensor_decayed(t) && t != CAEREC_T_W)
             for (size_t i = 0; i < L.count[t]; i++)
                 l2 += theta[L.offset[t] + i] * theta[L.offset[t] + i];
-    l2 += ref_decoder_sq(m, theta);
+    l2 += m->cfg.decoder_l2_weight * ref_decoder_sq(m, theta);
     free(z);
     free(o);
     free(sl);

@@ -21,7 +21,8 @@ typedef struct spec {
     size_t K, T;
     int act_in, act_hidden, act_out;
     double alpha, beta, gamma, l2, dropout;
-    int decoder_l2; /* caerec_decoder_l2 */
+    int decoder_l2;           /* caerec_decoder_l2 */
+    double decoder_l2_weight; /* NaN: the default for M_ROWS rows */
 } spec;
 
 enum { M_ROWS = 3, N_COLS = 7, D = 5, C1 = 3, C2 = 4 };
@@ -49,6 +50,7 @@ static void build(fixture *f, const spec *sp, uint64_t seed)
     cfg.l2 = sp->l2;
     cfg.dropout = sp->dropout;
     cfg.decoder_l2 = sp->decoder_l2;
+    cfg.decoder_l2_weight = sp->decoder_l2_weight;
     caerec_dims dm = {M_ROWS, N_COLS, sp->K, sp->T, sp->K + sp->T, D, C1, C2};
     assert_int_equal(caerec__model_alloc(&f->m, &cfg, &dm), 0);
     f->m->levels = calloc(sp->K ? sp->K : 1, sizeof(double));
@@ -150,7 +152,10 @@ static void check_rows(caerec_model *m, const caerec_row *rows, size_t B,
             }
             double g =
                 grad[at] +
-                (caerec__tensor_decayed(t) ? m->cfg.l2 * (x - centre) : 0.0);
+                (caerec__tensor_decayed(t)
+                     ? m->cfg.l2 * (x - centre) *
+                           (t == CAEREC_T_W ? m->cfg.decoder_l2_weight : 1.0)
+                     : 0.0);
             double err = fabs(g - fd) / (1e-3 + fabs(fd));
             if (err > worst)
                 worst = err;
@@ -185,7 +190,8 @@ static const spec base = {5,
                           0.0,
                           0.01,
                           0.0,
-                          CAEREC_DECODER_L2_COLUMN_MEAN};
+                          CAEREC_DECODER_L2_COLUMN_MEAN,
+                          1.0};
 
 static void test_base(void **state)
 {
@@ -260,8 +266,12 @@ static void test_l2_pull(void **state)
     spec sp = base;
     sp.l2 = 0.5;
     check(&sp, "l2=0.5,decoder-l2=column-mean");
+    /* The decoder's weight as the default resolves it (sqrt(1500 / 3)). */
+    sp.decoder_l2_weight = NAN;
+    check(&sp, "l2=0.5,decoder-l2=column-mean,decoder-l2-weight default");
     sp.decoder_l2 = CAEREC_DECODER_L2_ZERO;
-    check(&sp, "l2=0.5,decoder-l2=zero");
+    sp.decoder_l2_weight = 2.5;
+    check(&sp, "l2=0.5,decoder-l2=zero,decoder-l2-weight=2.5");
 }
 
 static void test_dropout(void **state)

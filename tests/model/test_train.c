@@ -583,6 +583,62 @@ static void test_l2_pulls_decoder_toward_centre(void **state)
     caerec_dataset_free(ds);
 }
 
+/* decoder-l2-weight multiplies the pull on W: with a data gradient of
+ * -f * l2 * weight * (W - centre), Adam's first step (which moves by lr
+ * times the sign of the gradient) must still go toward the centre for
+ * f = 0.9 and away from it for f = 1.1. Checked for an explicit weight and
+ * for the default, max(1, sqrt(1500 / rows)) with 40 item rows. */
+static void test_decoder_l2_weight_scales_the_pull(void **state)
+{
+    (void)state;
+    caerec_dataset *ds = synth(60, 40, 10, 21);
+    const char *weights[] = {"3", "nan"};
+    for (int w = 0; w < 2; w++)
+        for (int f = 0; f < 2; f++) {
+            caerec_config *cfg = small_config("item");
+            assert_int_equal(caerec_config_set(cfg, "l2", "0.5"), 0);
+            assert_int_equal(
+                caerec_config_set(cfg, "decoder-l2-weight", weights[w]), 0);
+            caerec_model *m;
+            assert_int_equal(caerec_model_create(&m, cfg, ds), 0);
+            const double weight = m->cfg.decoder_l2_weight;
+            assert_true(weight == (w ? sqrt(1500.0 / 40) : 3.0));
+            const size_t size = m->params.size;
+            const caerec_dims *dm = &m->dims;
+            const size_t d = dm->d, c2 = dm->c2, row = dm->n * c2;
+            float *before = malloc(d * row * sizeof *before);
+            float *centre = malloc(d * c2 * sizeof *centre);
+            float *grad = calloc(size, sizeof *grad);
+            memcpy(before, m->params.W, d * row * sizeof *before);
+            caerec__decoder_centre(m, centre);
+            caerec_layout L;
+            caerec__layout(&L, dm);
+            const double factor = f ? 1.1 : 0.9;
+            for (size_t i = 0; i < d * row; i++)
+                grad[L.offset[CAEREC_T_W] + i] =
+                    (float)(-factor * 0.5 * weight *
+                            (before[i] - centre[i / row * c2 + i % c2]));
+            (void)caerec__adam_step(m, grad, NULL);
+            size_t toward = 0, counted = 0;
+            for (size_t i = 0; i < d * row; i++) {
+                float dev = before[i] - centre[i / row * c2 + i % c2];
+                float moved = m->params.W[i] - before[i];
+                if (fabsf(dev) < 1e-3f)
+                    continue;
+                counted++;
+                toward += (moved < 0) == (dev > 0);
+            }
+            assert_true(counted > d * row / 2);
+            assert_int_equal(toward, f ? 0 : counted);
+            free(before);
+            free(centre);
+            free(grad);
+            caerec_model_free(m);
+            caerec_config_free(cfg);
+        }
+    caerec_dataset_free(ds);
+}
+
 /* The fused validation loss (psi = identity) equals the batch path. */
 static void test_validation_loss_paths_agree(void **state)
 {
@@ -785,6 +841,7 @@ int main(void)
         cmocka_unit_test(test_validation_loss_paths_agree),
         cmocka_unit_test(test_deferred_dW_matches_whole_gradient),
         cmocka_unit_test(test_l2_pulls_decoder_toward_centre),
+        cmocka_unit_test(test_decoder_l2_weight_scales_the_pull),
         cmocka_unit_test(test_beats_popularity_and_mean),
         cmocka_unit_test(test_default_gamma_is_scale_free),
     };

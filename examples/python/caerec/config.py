@@ -12,7 +12,7 @@ OPTIONS = ("orientation", "hidden", "c1", "c2", "act-in", "act-hidden",
            "act-out", "dropout", "alpha", "beta", "gamma", "l2", "lr",
            "lr-decay", "batch", "epochs", "patience", "seed", "threads",
            "like-threshold", "early-stop", "max-memory", "lr-decay-steps",
-           "min-improvement", "decoder-l2")
+           "min-improvement", "decoder-l2", "decoder-l2-weight")
 _INDEX = {name: i for i, name in enumerate(OPTIONS)}
 
 #: enum-valued options: their value names in enum order
@@ -26,7 +26,8 @@ ENUMS = {
 }
 #: options holding real numbers (the rest are integers or enums)
 REAL_OPTIONS = frozenset(("dropout", "alpha", "beta", "gamma", "l2", "lr",
-                          "lr-decay", "like-threshold", "min-improvement"))
+                          "lr-decay", "like-threshold", "min-improvement",
+                          "decoder-l2-weight"))
 
 
 def option_name(name):
