@@ -528,6 +528,24 @@ static void test_deferred_dW_matches_whole_gradient(void **state)
     caerec_dataset_free(ds);
 }
 
+/* W's values before a step, and each one's deviation from the centre the
+ * L2 pulls it toward (its column mean, or zero): d * n * c2 floats each,
+ * freed by the caller. */
+static void decoder_before_step(const caerec_model *m, float **before,
+                                float **dev)
+{
+    const size_t d = m->dims.d, c2 = m->dims.c2, row = m->dims.n * c2;
+    float *centre = malloc(d * c2 * sizeof *centre);
+    *before = malloc(d * row * sizeof **before);
+    *dev = malloc(d * row * sizeof **dev);
+    assert_true(centre && *before && *dev);
+    caerec__decoder_centre(m, centre);
+    memcpy(*before, m->params.W, d * row * sizeof **before);
+    for (size_t i = 0; i < d * row; i++)
+        (*dev)[i] = (*before)[i] - centre[i / row * c2 + i % c2];
+    free(centre);
+}
+
 /* Adam's first step from zeroed moments moves every value by lr times the
  * sign of its gradient: with a zero data gradient, that is the sign of the
  * L2's pull, so each W value must step toward its column mean (or toward
@@ -549,33 +567,27 @@ static void test_l2_pulls_decoder_toward_centre(void **state)
         memset(ts->adam_m, 0, size * sizeof(float));
         memset(ts->adam_v, 0, size * sizeof(float));
         ts->step = 0;
-        const caerec_dims *dm = &m->dims;
-        const size_t d = dm->d, c2 = dm->c2, row = dm->n * c2;
-        float *before = malloc(d * row * sizeof *before);
-        float *centre = malloc(d * c2 * sizeof *centre);
-        float *zero = calloc(size, sizeof *zero);
-        memcpy(before, m->params.W, d * row * sizeof *before);
-        caerec__decoder_centre(m, centre);
-        for (size_t i = 0; i < d * c2 && rule == 0; i++)
-            assert_true(centre[i] == 0.0f);
+        const size_t n_w = m->dims.d * m->dims.n * m->dims.c2;
+        float *before, *dev, *zero = calloc(size, sizeof *zero);
+        decoder_before_step(m, &before, &dev);
+        for (size_t i = 0; i < n_w && rule == 0; i++)
+            assert_true(dev[i] == before[i]); /* the centre is zero */
         double penalty = caerec__l2_penalty(m);
         double reported = caerec__adam_step(m, zero, NULL);
         assert_true(fabs(reported - penalty) <= 1e-4 * penalty);
         const double lr = ts->lr;
         size_t toward = 0;
-        for (size_t h = 0; h < d; h++)
-            for (size_t i = 0; i < row; i++) {
-                float dev = before[h * row + i] - centre[h * c2 + i % c2];
-                float moved = m->params.W[h * row + i] - before[h * row + i];
-                if (fabsf(dev) < 1e-4f)
-                    continue;
-                assert_true(fabs(fabs(moved) - lr) <= 1e-3 * lr);
-                assert_true((moved < 0) == (dev > 0));
-                toward++;
-            }
-        assert_true(toward > d * row / 2);
+        for (size_t i = 0; i < n_w; i++) {
+            float moved = m->params.W[i] - before[i];
+            if (fabsf(dev[i]) < 1e-4f)
+                continue;
+            assert_true(fabs(fabs(moved) - lr) <= 1e-3 * lr);
+            assert_true((moved < 0) == (dev[i] > 0));
+            toward++;
+        }
+        assert_true(toward > n_w / 2);
         free(before);
-        free(centre);
+        free(dev);
         free(zero);
         caerec_model_free(m);
         caerec_config_free(cfg);
@@ -603,35 +615,27 @@ static void test_decoder_l2_weight_scales_the_pull(void **state)
             assert_int_equal(caerec_model_create(&m, cfg, ds), 0);
             const double weight = m->cfg.decoder_l2_weight;
             assert_true(weight == (w ? sqrt(1500.0 / 40) : 3.0));
-            const size_t size = m->params.size;
-            const caerec_dims *dm = &m->dims;
-            const size_t d = dm->d, c2 = dm->c2, row = dm->n * c2;
-            float *before = malloc(d * row * sizeof *before);
-            float *centre = malloc(d * c2 * sizeof *centre);
-            float *grad = calloc(size, sizeof *grad);
-            memcpy(before, m->params.W, d * row * sizeof *before);
-            caerec__decoder_centre(m, centre);
+            const size_t n_w = m->dims.d * m->dims.n * m->dims.c2;
+            float *before, *dev, *grad = calloc(m->params.size, sizeof *grad);
+            decoder_before_step(m, &before, &dev);
             caerec_layout L;
-            caerec__layout(&L, dm);
+            caerec__layout(&L, &m->dims);
             const double factor = f ? 1.1 : 0.9;
-            for (size_t i = 0; i < d * row; i++)
+            for (size_t i = 0; i < n_w; i++)
                 grad[L.offset[CAEREC_T_W] + i] =
-                    (float)(-factor * 0.5 * weight *
-                            (before[i] - centre[i / row * c2 + i % c2]));
+                    (float)(-factor * 0.5 * weight * dev[i]);
             (void)caerec__adam_step(m, grad, NULL);
             size_t toward = 0, counted = 0;
-            for (size_t i = 0; i < d * row; i++) {
-                float dev = before[i] - centre[i / row * c2 + i % c2];
-                float moved = m->params.W[i] - before[i];
-                if (fabsf(dev) < 1e-3f)
+            for (size_t i = 0; i < n_w; i++) {
+                if (fabsf(dev[i]) < 1e-3f)
                     continue;
                 counted++;
-                toward += (moved < 0) == (dev > 0);
+                toward += (m->params.W[i] < before[i]) == (dev[i] > 0);
             }
-            assert_true(counted > d * row / 2);
+            assert_true(counted > n_w / 2);
             assert_int_equal(toward, f ? 0 : counted);
             free(before);
-            free(centre);
+            free(dev);
             free(grad);
             caerec_model_free(m);
             caerec_config_free(cfg);
