@@ -75,8 +75,8 @@ double caerec__now(void);
 
 /* lambda/2 * sum of squares of the decayed tensors, W's taken about
  * caerec__decoder_centre and times decoder-l2-weight (what Adam's step
- * reports as the penalty); NaN
- * if the centre's scratch cannot be allocated. */
+ * reports as the penalty); NaN if the centre's scratch cannot be
+ * allocated. */
 double caerec__l2_penalty(const caerec_model *model);
 
 #endif
