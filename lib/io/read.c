@@ -370,7 +370,7 @@ static int parse_config(parser *p)
     /* And their L2 pulled the decoder weights toward zero. */
     if (!(seen >> CAEREC_OPT_DECODER_L2 & 1))
         p->cfg.v.decoder_l2 = CAEREC_DECODER_L2_ZERO;
-    /* With its weight l2 on every tensor alike. */
+    /* with the same l2 on W as on the other weights. */
     if (!(seen >> CAEREC_OPT_DECODER_L2_WEIGHT & 1))
         p->cfg.v.decoder_l2_weight = 1.0;
     if (caerec__rb_left(&r))

@@ -401,11 +401,14 @@ double caerec__l2_penalty(const caerec_model *m)
     caerec__layout(&L, &m->dims);
     double sum = 0.0;
     for (int t = 0; t < CAEREC_N_TENSORS; t++) {
-        if (!caerec__tensor_decayed(t) || t == CAEREC_T_W)
+        const double lam = caerec__tensor_l2(m, t);
+        if (lam == 0.0 || t == CAEREC_T_W)
             continue;
         const float *x = m->params.data + L.offset[t];
+        double tsq = 0.0;
         for (size_t i = 0; i < L.count[t]; i++)
-            sum += (double)x[i] * x[i];
+            tsq += (double)x[i] * x[i];
+        sum += lam * tsq;
     }
     /* W: sum_j |W_j - centre|^2, the centre computed here as adam.c
      * computes it, so the two report the same penalty. */
@@ -421,7 +424,7 @@ double caerec__l2_penalty(const caerec_model *m)
                 (double)m->params.W[h * row + i] - centre[h * c2 + i % c2];
             wsum += dev * dev;
         }
-    sum += m->cfg.decoder_l2_weight * wsum;
+    sum += caerec__tensor_l2(m, CAEREC_T_W) * wsum;
     caerec__free_floats(centre);
-    return 0.5 * m->cfg.l2 * sum;
+    return 0.5 * sum;
 }

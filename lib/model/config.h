@@ -62,9 +62,9 @@ double caerec__gamma(const caerec_cfg *cfg, const double *levels,
  * has a weak prior. Toward the average column, a stronger pull then helps
  * (ML-100K with 166 / 409 of its items, validation RMSE -0.030 / -0.007
  * and NDCG@20 +0.012 / +0.004 at weight 3.0 / 1.9; docs/results.md),
- * while at ML-100K's
- * 1,650 rows 1.5 is level and 0.67 worse. Measured from 166 to 1,650
- * rows; 1 from 1,500 rows up, where l2 itself was tuned. */
+ * while at ML-100K's 1,650 rows 1.5 is level and 0.67 worse, and at
+ * ML-1M's 3,706 1.5 and 2 are worse. So 1 from 1,500 rows up, where l2
+ * itself was tuned. */
 double caerec__decoder_l2_weight(const caerec_cfg *cfg, size_t rows);
 
 /* C2: the configured decoder channels, or the default for a scale of

@@ -74,7 +74,7 @@ int caerec__fold_in_item(const caerec_model *m, const caerec_row *hist,
     }
     const double alpha = m->cfg.alpha, beta = m->cfg.beta, gamma = m->cfg.gamma;
     const double inv_m = 1.0 / (double)M;
-    const float lam = (float)(m->cfg.l2 * m->cfg.decoder_l2_weight);
+    const float lam = (float)caerec__tensor_l2(m, CAEREC_T_W);
     float probs[CAEREC_MAX_LEVELS];
     for (int it = 1; it <= CAEREC_FOLDIN_ITERS; it++) {
         forward(m, Wc, cc, Q, O);

@@ -75,6 +75,9 @@ void caerec__params_init(caerec_params *p, const caerec_dims *dims,
                          caerec_rng *rng);
 /* Whether L2 applies to tensor t (weights yes, biases no). */
 int caerec__tensor_decayed(int t);
+/* The L2 strength on tensor t: l2 on the weights, times decoder-l2-weight
+ * on W; 0 on the biases. Adam, the reported penalty and fold-in use it. */
+double caerec__tensor_l2(const caerec_model *m, int t);
 /* The average decoder column, a d x c2 block: out[h c2 + c] = 1/n sum_j
  * W[h, j c2 + c], summed in column order (the same at any thread count). */
 void caerec__decoder_column_mean(const caerec_model *m, float *out);

@@ -81,6 +81,13 @@ int caerec__tensor_decayed(int t)
            t == CAEREC_T_U;
 }
 
+double caerec__tensor_l2(const caerec_model *m, int t)
+{
+    if (!caerec__tensor_decayed(t))
+        return 0.0;
+    return t == CAEREC_T_W ? m->cfg.l2 * m->cfg.decoder_l2_weight : m->cfg.l2;
+}
+
 void caerec__decoder_column_mean(const caerec_model *m, float *out)
 {
     const size_t n = m->dims.n, d = m->dims.d, c2 = m->dims.c2;

@@ -150,7 +150,7 @@ double caerec__adam_step(caerec_model *m, const float *grad,
     adam_consts k = {(float)ts->lr,
                      (float)(1.0 / (1.0 - pow(ADAM_BETA1, (double)ts->step))),
                      (float)(1.0 / (1.0 - pow(ADAM_BETA2, (double)ts->step)))};
-    double sq = 0.0;
+    double penalty = 0.0;
     /* Before any update: the centre is that of the parameters the gradient
      * was taken at. */
     const float *centre = NULL;
@@ -161,12 +161,11 @@ double caerec__adam_step(caerec_model *m, const float *grad,
     const size_t c2 = m->dims.c2;
     for (int t = 0; t < CAEREC_N_TENSORS; t++) {
         const size_t off = L.offset[t], cnt = L.count[t];
-        /* The penalty is l2/2 sum_t weight_t |theta_t - centre_t|^2. */
-        const double weight = t == CAEREC_T_W ? m->cfg.decoder_l2_weight : 1.0;
-        const float lam =
-            caerec__tensor_decayed(t) ? (float)(m->cfg.l2 * weight) : 0.0f;
+        /* The penalty is 1/2 sum_t lambda_t |theta_t - centre_t|^2. */
+        const double lam_t = caerec__tensor_l2(m, t);
+        const float lam = (float)lam_t;
         if (defer && t == CAEREC_T_W) {
-            sq += weight * adam_deferred_W(m, ws, off, lam, k, centre);
+            penalty += lam_t * adam_deferred_W(m, ws, off, lam, k, centre);
             continue;
         }
         const size_t nc = (cnt + ADAM_CHUNK - 1) / ADAM_CHUNK;
@@ -189,8 +188,8 @@ double caerec__adam_step(caerec_model *m, const float *grad,
             double tsq = 0.0;
             for (size_t c = 0; c < nc; c++)
                 tsq += partial[c];
-            sq += weight * tsq;
+            penalty += lam_t * tsq;
         }
     }
-    return 0.5 * m->cfg.l2 * sq;
+    return 0.5 * penalty;
 }

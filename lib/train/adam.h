@@ -4,14 +4,15 @@
 
 #include "model/batch.h"
 
-/* Applies one Adam step with gradient `grad` (data terms only; lambda *
- * theta is added here for the decayed tensors) and learning rate ts->lr.
- * When ws is non-NULL and ws->defer_dW is set, the W part of grad is
- * ignored: dW = H^T G is computed from the workspace block by block and
- * applied as it comes. Returns the L2 penalty lambda/2 |theta|^2 of the
- * parameters before the step, or NaN without touching anything when the
- * gradient holds (or, for the deferred dW, could produce) a NaN or Inf: the
- * parameters then stay at their last good values. */
+/* Applies one Adam step with gradient `grad` (data terms only; lambda_t *
+ * (theta - centre) is added here, lambda_t = caerec__tensor_l2) and
+ * learning rate ts->lr. When ws is non-NULL and ws->defer_dW is set, the W
+ * part of grad is ignored: dW = H^T G is computed from the workspace block
+ * by block and applied as it comes. Returns the L2 penalty of the
+ * parameters before the step, 1/2 sum_t lambda_t |theta_t - centre_t|^2,
+ * or NaN without touching anything when the gradient holds (or, for the
+ * deferred dW, could produce) a NaN or Inf: the parameters then stay at
+ * their last good values. */
 double caerec__adam_step(caerec_model *model, const float *grad,
                          caerec_batch_ws *ws);
 
