@@ -417,13 +417,24 @@ typedef enum caerec_option {
     CAEREC_OPT_DECODER_L2 = 24,      /**< "decoder-l2": zero|column-mean, what
                                           the L2 pulls the decoder weights
                                           toward (caerec_decoder_l2) */
-    CAEREC_OPT_DECODER_L2_WEIGHT = 25 /**< "decoder-l2-weight": multiplier
+    CAEREC_OPT_DECODER_L2_WEIGHT = 25, /**< "decoder-l2-weight": multiplier
                                            of l2 on the decoder weights, >= 0;
                                            NaN (default) means
                                            max(1, sqrt(1500 / rows)) with
                                            decoder-l2 column-mean and 1 with
                                            zero, fixed when the model is
                                            created */
+    CAEREC_OPT_ENCODER_NORM = 26,      /**< "encoder-norm": exponent e in
+                                           [0, 1]; the encoder's sum over a
+                                           row's cells is multiplied by
+                                           (encoder-norm-ref / cells)^e, so
+                                           0 is the plain sum, 1 the mean */
+    CAEREC_OPT_ENCODER_NORM_REF = 27   /**< "encoder-norm-ref": the row
+                                           length whose scale encoder-norm
+                                           leaves unchanged, > 0; NaN
+                                           (default) means the training
+                                           data's mean row length, fixed
+                                           when the model is created */
 } caerec_option;
 
 /** Creates a configuration holding the defaults. Errors: CAEREC_EINVAL,
@@ -440,8 +451,9 @@ CAEREC_API int caerec_config_clone(caerec_config **out,
 CAEREC_API int caerec_config_set_int(caerec_config *cfg, caerec_option opt,
                                      int64_t value);
 /** Sets a real-valued option (integer options also accept integral reals).
- *  Errors as caerec_config_set_int; NaN is rejected except for
- *  CAEREC_OPT_LIKE_THRESHOLD. */
+ *  Errors as caerec_config_set_int; NaN is rejected except by the options
+ *  whose default it is (like-threshold, gamma, decoder-l2-weight,
+ *  encoder-norm-ref), where it restores that default. */
 CAEREC_API int caerec_config_set_double(caerec_config *cfg, caerec_option opt,
                                         double value);
 /** Sets an option by name from text, as the command-line tool does:

@@ -63,7 +63,9 @@ static int is_real(caerec_option opt)
     case CAEREC_OPT_LR_DECAY:
     case CAEREC_OPT_LIKE_THRESHOLD:
     case CAEREC_OPT_MIN_IMPROVEMENT:
-    case CAEREC_OPT_DECODER_L2_WEIGHT: return 1;
+    case CAEREC_OPT_DECODER_L2_WEIGHT:
+    case CAEREC_OPT_ENCODER_NORM:
+    case CAEREC_OPT_ENCODER_NORM_REF: return 1;
     default: return 0;
     }
 }

@@ -373,6 +373,17 @@ static int parse_config(parser *p)
     /* with the same l2 on W as on the other weights. */
     if (!(seen >> CAEREC_OPT_DECODER_L2_WEIGHT & 1))
         p->cfg.v.decoder_l2_weight = 1.0;
+    /* Their encoder summed a row's cells unscaled. */
+    if (!(seen >> CAEREC_OPT_ENCODER_NORM & 1))
+        p->cfg.v.encoder_norm = 0.0;
+    if (!(seen >> CAEREC_OPT_ENCODER_NORM_REF & 1))
+        p->cfg.v.encoder_norm_ref = 1.0;
+    /* A written model holds the resolved reference: NaN would make every
+     * hidden code NaN. */
+    if (isnan(p->cfg.v.encoder_norm_ref))
+        return bad(p, CAEREC_ECORRUPT,
+                   "configuration key 'encoder-norm-ref' is NaN; a model "
+                   "file holds the row length it was trained with");
     if (caerec__rb_left(&r))
         return bad(
             p, CAEREC_ECORRUPT,

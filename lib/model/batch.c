@@ -248,8 +248,9 @@ void caerec__batch_run(const caerec_model *m, const caerec_row *inputs,
     double *clock = ws->phase_seconds, t0 = caerec__now(), t1;
 #define PHASE(p) (t1 = caerec__now(), clock[p] += t1 - t0, t0 = t1)
 
-    /* 1. Input convolution on the kept cells, then the sparse encoder; rows
-     * are independent, so threads split them. */
+    /* 1. Input convolution on the kept cells, then the sparse encoder
+     * (scaled per row: s for dropout, caerec__encoder_scale for the row's
+     * length); rows are independent, so threads split them. */
     size_t nc = select_cells(m, inputs, B, rng, ws);
 #pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
     for (size_t c = 0; c < nc; c++) {
@@ -260,12 +261,13 @@ void caerec__batch_run(const caerec_model *m, const caerec_row *inputs,
 #pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
     for (size_t b = 0; b < B; b++) {
         float *z = ws->Z + b * d;
+        const float sb = s * caerec__encoder_scale(m, inputs[b].nnz);
         memcpy(z, P->bh, d * sizeof *z);
         for (size_t c = ws->row_start[b]; c < ws->row_start[b + 1]; c++) {
             const float *a = ws->cell_a + c * c1;
             const float *v = P->V + (size_t)ws->cell_col[c] * c1 * d;
             for (size_t k = 0; k < c1; k++) {
-                float w = s * a[k];
+                float w = sb * a[k];
                 const float *vk = v + k * d;
                 for (size_t h = 0; h < d; h++)
                     z[h] += w * vk[h];
@@ -328,11 +330,12 @@ void caerec__batch_run(const caerec_model *m, const caerec_row *inputs,
     caerec__act_backward(m->cfg.act_hidden, ws->Z, ws->H, ws->dH, B * d);
     colsum(ws->dH, B, d, g.bh, 1);
     PHASE(CAEREC_PHASE_BACK_DEC);
-    /* 7. Sparse encoder backward. da_rj = s dz_r V_j^T per cell (cells are
+    /* 7. Sparse encoder backward. da_rj = s_r dz_r V_j^T per cell (cells are
      * independent), then phi'. */
 #pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
     for (size_t b = 0; b < B; b++) {
         const float *dz = ws->dH + b * d;
+        const float sb = s * caerec__encoder_scale(m, inputs[b].nnz);
         for (size_t c = ws->row_start[b]; c < ws->row_start[b + 1]; c++) {
             const float *v = P->V + (size_t)ws->cell_col[c] * c1 * d;
             float *a = ws->cell_a + c * c1, da[1024];
@@ -340,7 +343,7 @@ void caerec__batch_run(const caerec_model *m, const caerec_row *inputs,
                 float acc = 0.0f;
                 for (size_t h = 0; h < d; h++)
                     acc += dz[h] * v[k * d + h];
-                da[k] = s * acc;
+                da[k] = sb * acc;
             }
             /* pre is spent once phi' is applied; da takes its place so
              * the dV pass below can still read a. */
@@ -349,7 +352,7 @@ void caerec__batch_run(const caerec_model *m, const caerec_row *inputs,
             memcpy(ws->cell_pre + c * c1, da, c1 * sizeof *da);
         }
     }
-    /* dV_j += s a_rj^T dz_r: cells of different rows share columns, so
+    /* dV_j += s_r a_rj^T dz_r: cells of different rows share columns, so
      * threads split the hidden units instead (no races, fixed order). */
     memset(g.V, 0, n * c1 * d * sizeof(float));
     int nt = threads;
@@ -364,11 +367,12 @@ void caerec__batch_run(const caerec_model *m, const caerec_row *inputs,
                h1 = d * (size_t)(tid + 1) / (size_t)tn;
         for (size_t b = 0; b < B; b++) {
             const float *dz = ws->dH + b * d;
+            const float sb = s * caerec__encoder_scale(m, inputs[b].nnz);
             for (size_t c = ws->row_start[b]; c < ws->row_start[b + 1]; c++) {
                 const float *a = ws->cell_a + c * c1;
                 float *gv = g.V + (size_t)ws->cell_col[c] * c1 * d;
                 for (size_t k = 0; k < c1; k++) {
-                    float w = s * a[k];
+                    float w = sb * a[k];
                     float *gvk = gv + k * d;
                     for (size_t h = h0; h < h1; h++)
                         gvk[h] += w * dz[h];

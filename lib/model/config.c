@@ -34,6 +34,8 @@ void caerec__cfg_defaults(caerec_cfg *c)
     c->min_improvement = 1e-4;
     c->decoder_l2 = CAEREC_DECODER_L2_COLUMN_MEAN;
     c->decoder_l2_weight = NAN; /* resolved per row count */
+    c->encoder_norm = 0.5;
+    c->encoder_norm_ref = NAN; /* resolved from the training data */
     c->seed = 42;
     c->threads = 1;
     c->like_threshold = NAN;
@@ -72,6 +74,16 @@ double caerec__decoder_l2_weight(const caerec_cfg *cfg, size_t rows)
     if (cfg->decoder_l2 != CAEREC_DECODER_L2_COLUMN_MEAN || rows >= 1500)
         return 1.0;
     return sqrt(1500.0 / (double)(rows ? rows : 1));
+}
+
+double caerec__encoder_norm_ref(const caerec_cfg *cfg, size_t cells,
+                                size_t rows)
+{
+    if (!isnan(cfg->encoder_norm_ref))
+        return cfg->encoder_norm_ref;
+    if (cells == 0 || rows == 0)
+        return 1.0;
+    return (double)cells / (double)rows;
 }
 
 size_t caerec__c2(const caerec_cfg *cfg, size_t n_levels)
@@ -152,6 +164,10 @@ static const option_t options[] = {
                                OFF(decoder_l2), decoder_l2_names},
     [CAEREC_OPT_DECODER_L2_WEIGHT] = {"decoder-l2-weight", K_REAL, 0, 1e6, 0, 0,
                                       OFF(decoder_l2_weight), NULL, 1},
+    [CAEREC_OPT_ENCODER_NORM] = {"encoder-norm", K_REAL, 0, 1, 0, 0,
+                                 OFF(encoder_norm), NULL},
+    [CAEREC_OPT_ENCODER_NORM_REF] = {"encoder-norm-ref", K_REAL, 0, 1e12, 1, 0,
+                                     OFF(encoder_norm_ref), NULL, 1},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 

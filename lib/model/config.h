@@ -25,6 +25,9 @@ typedef struct caerec_cfg {
     int decoder_l2;           /* caerec_decoder_l2 */
     double decoder_l2_weight; /* NaN: by row count, see
                                  caerec__decoder_l2_weight */
+    double encoder_norm;      /* e: rows scaled by (ref / cells)^e */
+    double encoder_norm_ref;  /* NaN: the mean row length, see
+                                 caerec__encoder_norm_ref */
     uint64_t seed;
     int threads;
     double like_threshold; /* NaN: top 40% of the scale */
@@ -66,6 +69,14 @@ double caerec__gamma(const caerec_cfg *cfg, const double *levels,
  * ML-1M's 3,706 1.5 and 2 are worse. So 1 from 1,500 rows up, where l2
  * itself was tuned. */
 double caerec__decoder_l2_weight(const caerec_cfg *cfg, size_t rows);
+
+/* The row length whose encoder scale encoder-norm leaves at 1: the
+ * configured one, or the training data's mean row length, `cells / rows`.
+ * An average row then keeps the plain sum's scale, so that l2, lr and the
+ * initialisation, tuned for the plain sum, keep their meaning; only rows
+ * longer or shorter than average are scaled down or up. */
+double caerec__encoder_norm_ref(const caerec_cfg *cfg, size_t cells,
+                                size_t rows);
 
 /* C2: the configured decoder channels, or the default for a scale of
  * n_levels levels, K + 1 clamped to 8..32. The output convolution maps C2

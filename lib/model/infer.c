@@ -9,6 +9,7 @@
 #include "kernels/gemm.h"
 #include "kernels/softmax.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +53,14 @@ void caerec__input_conv_pre(const caerec_model *m, int8_t level, uint32_t types,
                 pre[c] += E[(dm->K + t) * dm->c1 + c];
 }
 
+float caerec__encoder_scale(const caerec_model *m, size_t cells)
+{
+    const double e = m->cfg.encoder_norm;
+    if (e == 0.0 || cells == 0)
+        return 1.0f;
+    return (float)pow(m->cfg.encoder_norm_ref / (double)cells, e);
+}
+
 void caerec__encode(const caerec_model *m, const caerec_row *rows, size_t B,
                     caerec_infer_ws *ws, float *H)
 {
@@ -62,14 +71,17 @@ void caerec__encode(const caerec_model *m, const caerec_row *rows, size_t B,
         float *z = H + b * d;
         memcpy(z, P->bh, d * sizeof *z);
         const caerec_row *r = &rows[b];
+        const float rs = caerec__encoder_scale(m, r->nnz);
         for (size_t i = 0; i < r->nnz; i++) {
             float *a = ws->pre;
             caerec__input_conv_pre(m, r->level[i], r->types[i], a);
             caerec__act_forward(m->cfg.act_in, a, a, c1);
             const float *v = P->V + (size_t)r->col[i] * c1 * d;
-            for (size_t k = 0; k < c1; k++)
+            for (size_t k = 0; k < c1; k++) {
+                const float w = rs * a[k];
                 for (size_t h = 0; h < d; h++)
-                    z[h] += a[k] * v[k * d + h];
+                    z[h] += w * v[k * d + h];
+            }
         }
     }
     caerec__act_forward(m->cfg.act_hidden, H, H, B * d);

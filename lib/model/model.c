@@ -206,8 +206,12 @@ CAEREC_API int caerec_model_create(caerec_model **out, const caerec_config *cfg,
                             need / 1e9, limit / 1e9);
     caerec_dims dm;
     dims_for(&dm, &cfg->v, train);
+    /* Resolved from the data here, the one place that sees it; the model's
+     * config and file then hold the number. */
+    caerec_cfg v = cfg->v;
+    v.encoder_norm_ref = caerec__encoder_norm_ref(&v, train->n_cells, dm.m);
     caerec_model *m;
-    rc = caerec__model_alloc(&m, &cfg->v, &dm);
+    rc = caerec__model_alloc(&m, &v, &dm);
     if (rc)
         return caerec__fail(
             rc, "caerec_model_create: out of memory for %zu parameters", dm.m);

@@ -168,8 +168,13 @@ void caerec__infer_ws_free(caerec_infer_ws *ws);
 void caerec__input_conv_pre(const caerec_model *model, int8_t level,
                             uint32_t types, float *pre);
 
-/* H[b] = g(sum_{j in row b} phi(x_bj E + bE) V_j + bh) for B rows, without
- * dropout (s = 1). H is B x d. */
+/* The encoder's scale for a row of `cells` cells (the whole row, before
+ * any dropout): (encoder-norm-ref / cells)^encoder-norm, 1 when
+ * encoder-norm is 0 or the row is empty. */
+float caerec__encoder_scale(const caerec_model *model, size_t cells);
+
+/* H[b] = g(r_b sum_{j in row b} phi(x_bj E + bE) V_j + bh) for B rows,
+ * r_b = caerec__encoder_scale of the row, without dropout. H is B x d. */
 void caerec__encode(const caerec_model *model, const caerec_row *rows, size_t B,
                     caerec_infer_ws *ws, float *H);
 

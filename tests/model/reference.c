@@ -70,6 +70,10 @@ double ref_loss(const caerec_model *m, const double *theta,
     double *sl = calloc(n, sizeof *sl);
     double ls = 0, lr = 0, le = 0;
     for (size_t b = 0; b < B; b++) {
+        /* encoder-norm: the whole row's length sets the scale */
+        const double e = m->cfg.encoder_norm, nnz = (double)inputs[b].nnz;
+        const double sr =
+            s * (e > 0 && nnz > 0 ? pow(m->cfg.encoder_norm_ref / nnz, e) : 1);
         for (size_t h = 0; h < d; h++)
             z[h] = bh[h];
         for (size_t i = 0; i < inputs[b].nnz; i++) {
@@ -86,7 +90,7 @@ double ref_loss(const caerec_model *m, const double *theta,
                 }
                 double a = caerec__act_eval(m->cfg.act_in, pre);
                 for (size_t h = 0; h < d; h++)
-                    z[h] += s * a * V[(j * c1 + c) * d + h];
+                    z[h] += sr * a * V[(j * c1 + c) * d + h];
             }
         }
         for (size_t h = 0; h < d; h++)

@@ -23,6 +23,7 @@ typedef struct spec {
     double alpha, beta, gamma, l2, dropout;
     int decoder_l2;           /* caerec_decoder_l2 */
     double decoder_l2_weight; /* NaN: the default for M_ROWS rows */
+    double encoder_norm, encoder_norm_ref;
 } spec;
 
 enum { M_ROWS = 3, N_COLS = 7, D = 5, C1 = 3, C2 = 4 };
@@ -51,6 +52,8 @@ static void build(fixture *f, const spec *sp, uint64_t seed)
     cfg.dropout = sp->dropout;
     cfg.decoder_l2 = sp->decoder_l2;
     cfg.decoder_l2_weight = sp->decoder_l2_weight;
+    cfg.encoder_norm = sp->encoder_norm;
+    cfg.encoder_norm_ref = sp->encoder_norm_ref;
     caerec_dims dm = {M_ROWS, N_COLS, sp->K, sp->T, sp->K + sp->T, D, C1, C2};
     assert_int_equal(caerec__model_alloc(&f->m, &cfg, &dm), 0);
     f->m->levels = calloc(sp->K ? sp->K : 1, sizeof(double));
@@ -191,7 +194,9 @@ static const spec base = {5,
                           0.01,
                           0.0,
                           CAEREC_DECODER_L2_COLUMN_MEAN,
-                          1.0};
+                          1.0,
+                          0.5, /* rows of 2-7 cells: scales 0.6-1.1 */
+                          2.5};
 
 static void test_base(void **state)
 {
@@ -282,6 +287,22 @@ static void test_dropout(void **state)
     check(&sp, "dropout=0.4");
 }
 
+/* The encoder's per-row scale (ref / cells)^e: the plain sum of the spec,
+ * the mean, and a reference that scales every row up. */
+static void test_encoder_norm(void **state)
+{
+    (void)state;
+    spec sp = base;
+    sp.encoder_norm = 0.0;
+    check(&sp, "encoder-norm=0");
+    sp.encoder_norm = 1.0;
+    check(&sp, "encoder-norm=1");
+    sp.encoder_norm = 0.3;
+    sp.encoder_norm_ref = 40.0;
+    sp.dropout = 0.4;
+    check(&sp, "encoder-norm=0.3,encoder-norm-ref=40,dropout=0.4");
+}
+
 /* Through the public API: a model created from a dataset in each
  * orientation; rows are then items over users or users over items. */
 static void test_orientations(void **state)
@@ -342,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_loss_weights),
         cmocka_unit_test(test_l2_pull),
         cmocka_unit_test(test_dropout),
+        cmocka_unit_test(test_encoder_norm),
         cmocka_unit_test(test_orientations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,7 +12,8 @@ OPTIONS = ("orientation", "hidden", "c1", "c2", "act-in", "act-hidden",
            "act-out", "dropout", "alpha", "beta", "gamma", "l2", "lr",
            "lr-decay", "batch", "epochs", "patience", "seed", "threads",
            "like-threshold", "early-stop", "max-memory", "lr-decay-steps",
-           "min-improvement", "decoder-l2", "decoder-l2-weight")
+           "min-improvement", "decoder-l2", "decoder-l2-weight",
+           "encoder-norm", "encoder-norm-ref")
 _INDEX = {name: i for i, name in enumerate(OPTIONS)}
 
 #: enum-valued options: their value names in enum order
@@ -27,7 +28,8 @@ ENUMS = {
 #: options holding real numbers (the rest are integers or enums)
 REAL_OPTIONS = frozenset(("dropout", "alpha", "beta", "gamma", "l2", "lr",
                           "lr-decay", "like-threshold", "min-improvement",
-                          "decoder-l2-weight"))
+                          "decoder-l2-weight", "encoder-norm",
+                          "encoder-norm-ref"))
 
 
 def option_name(name):
