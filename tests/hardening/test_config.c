@@ -25,7 +25,7 @@
 
 #include <cmocka.h>
 
-#define N_OPTIONS 26
+#define N_OPTIONS 28
 
 /* The header's description of each option. */
 typedef enum { INT, REAL, ENUM } kind;
@@ -74,6 +74,9 @@ static const spec specs[N_OPTIONS] = {
     {CAEREC_OPT_DECODER_L2, "decoder-l2", ENUM, 0, 1, 0, 0, decoder_l2s},
     {CAEREC_OPT_DECODER_L2_WEIGHT, "decoder-l2-weight", REAL, 0, INFINITY, 0, 0,
      NULL},
+    {CAEREC_OPT_ENCODER_NORM, "encoder-norm", REAL, 0, 1, 0, 0, NULL},
+    {CAEREC_OPT_ENCODER_NORM_REF, "encoder-norm-ref", REAL, 0, 1e12, 1, 0,
+     NULL},
 };
 
 /* Options whose documented default is NaN: a value chosen from the
@@ -81,7 +84,8 @@ static const spec specs[N_OPTIONS] = {
 static int nan_is_default(const spec *s)
 {
     return s->opt == CAEREC_OPT_LIKE_THRESHOLD || s->opt == CAEREC_OPT_GAMMA ||
-           s->opt == CAEREC_OPT_DECODER_L2_WEIGHT;
+           s->opt == CAEREC_OPT_DECODER_L2_WEIGHT ||
+           s->opt == CAEREC_OPT_ENCODER_NORM_REF;
 }
 
 static caerec_config *new_config(void)
@@ -445,9 +449,11 @@ static void test_model_config_copy(void **state)
     /* The model's options are the caller's, except that a NaN gamma is
      * resolved for the training scale: 12 / (5 - 1)^2 = 0.75 on 1..5, and
      * a NaN decoder-l2-weight for the row count (items here):
-     * sqrt(1500 / rows) below 1500 rows. */
+     * sqrt(1500 / rows) below 1500 rows, and a NaN encoder-norm-ref to the
+     * mean row length. */
     for (int o = 0; o < N_OPTIONS; o++)
-        if (o != CAEREC_OPT_GAMMA && o != CAEREC_OPT_DECODER_L2_WEIGHT)
+        if (o != CAEREC_OPT_GAMMA && o != CAEREC_OPT_DECODER_L2_WEIGHT &&
+            o != CAEREC_OPT_ENCODER_NORM_REF)
             assert_true(same(get_d(got, (caerec_option)o),
                              get_d(cfg, (caerec_option)o)));
     assert_true(isnan(get_d(cfg, CAEREC_OPT_GAMMA)));
@@ -457,6 +463,9 @@ static void test_model_config_copy(void **state)
     assert_true(rows > 0 && rows < 1500);
     assert_true(get_d(got, CAEREC_OPT_DECODER_L2_WEIGHT) ==
                 sqrt(1500.0 / rows));
+    assert_true(isnan(get_d(cfg, CAEREC_OPT_ENCODER_NORM_REF)));
+    assert_true(get_d(got, CAEREC_OPT_ENCODER_NORM_REF) ==
+                (double)caerec_dataset_n_cells(ds) / rows);
     /* Neither the caller's config nor the copy reaches into the model. */
     assert_int_equal(caerec_config_set(cfg, "hidden", "9"), 0);
     assert_int_equal(caerec_config_set(got, "c1", "11"), 0);

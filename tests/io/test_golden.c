@@ -64,6 +64,8 @@ static void golden_v1_loads(void **state)
     assert_int_equal(m->cfg.decoder_l2, CAEREC_DECODER_L2_ZERO);
     /* with the same weight on every tensor */
     assert_true(m->cfg.decoder_l2_weight == 1.0);
+    /* and its encoder summed rows unscaled */
+    assert_true(m->cfg.encoder_norm == 0.0);
     assert_null(m->train);
     unsigned format, writer;
     assert_int_equal(caerec_model_file_version(m, &format, &writer), 0);

@@ -59,7 +59,7 @@ static void every_option_has_a_key(void **state)
         assert_int_equal(is_int, type == CAEREC_FMT_CFG_INT);
         caerec_config_free(cfg);
     }
-    assert_int_equal(n, 26);
+    assert_int_equal(n, 28);
     assert_null(caerec__cfg_key(n, NULL, NULL));
 }
 
@@ -164,6 +164,8 @@ static void roundtrip_config_values(void **state)
         {"min-improvement", "0.001"},
         {"decoder-l2", "zero"},
         {"decoder-l2-weight", "2.5"},
+        {"encoder-norm", "0.75"},
+        {"encoder-norm-ref", "12.5"},
         {"seed", "18446744073709551615"},
         {"like-threshold", "3.5"},
         {"early-stop", "ndcg"},
@@ -183,6 +185,8 @@ static void roundtrip_config_values(void **state)
     assert_true(back->cfg.min_improvement == 0.001);
     assert_int_equal(back->cfg.decoder_l2, CAEREC_DECODER_L2_ZERO);
     assert_true(back->cfg.decoder_l2_weight == 2.5);
+    assert_true(back->cfg.encoder_norm == 0.75);
+    assert_true(back->cfg.encoder_norm_ref == 12.5);
     assert_int_equal(back->cfg.act_out, CAEREC_ACT_ELU);
     caerec_model_free(back);
     caerec_model_free(m);
