@@ -300,6 +300,26 @@ static void unknown_config_keys(void **state)
     free(im.img);
 }
 
+/* encoder-norm-ref accepts NaN as an option (the default, resolved at
+ * creation) but a file must hold the resolved number: NaN would make
+ * every hidden code NaN. */
+static void nan_encoder_norm_ref(void **state)
+{
+    (void)state;
+    image im = make_image(CAEREC_ORIENT_ITEM, 0);
+    unsigned char *k = img_find(im.img, im.size,
+                                "\x10\x00"
+                                "encoder-norm-ref",
+                                18);
+    assert_non_null(k);
+    assert_int_equal(k[18], CAEREC_FMT_CFG_REAL); /* len, key, type, flags,
+                                                     size, value */
+    caerec__put_le64(k + 24, caerec__f64_bits(NAN));
+    img_fix_crc(im.img, im.size);
+    expect_fail(im.img, im.size, CAEREC_ECORRUPT, "encoder-norm-ref");
+    free(im.img);
+}
+
 /* Applies edit() to a copy of the image, fixes the CRC, expects failure. */
 static void edited(const image *im, const char *tag, size_t at,
                    void (*edit)(unsigned char *p), int code, const char *msg)
@@ -511,6 +531,7 @@ int main(void)
         cmocka_unit_test(version_checks),
         cmocka_unit_test(unknown_sections),
         cmocka_unit_test(unknown_config_keys),
+        cmocka_unit_test(nan_encoder_norm_ref),
         cmocka_unit_test(inconsistent_contents),
         cmocka_unit_test(huge_dimensions),
         cmocka_unit_test(checkpoint_state_checks),
