@@ -260,17 +260,28 @@ static void unknown_sections(void **state)
     caerec_model_free(orig);
 }
 
+/* The configuration record of `key`: u16 key length, key, u8 type, u8
+ * flags, u32 value size, value. */
+static unsigned char *config_record(image *im, const char *key)
+{
+    unsigned char pattern[66];
+    size_t n = strlen(key);
+    assert_true(n <= 64);
+    pattern[0] = (unsigned char)n; /* little-endian u16 */
+    pattern[1] = 0;
+    memcpy(pattern + 2, key, n);
+    unsigned char *k = img_find(im->img, im->size, pattern, n + 2);
+    assert_non_null(k);
+    return k;
+}
+
 /* Config keys of a newer library: non-critical ones are ignored (the
  * option keeps its default), critical ones refuse the file. */
 static void unknown_config_keys(void **state)
 {
     (void)state;
     image im = make_image(CAEREC_ORIENT_USER, 0);
-    unsigned char *k = img_find(im.img, im.size,
-                                "\x06\x00"
-                                "epochs",
-                                8);
-    assert_non_null(k);
+    unsigned char *k = config_record(&im, "epochs");
     k[7] = 'z';
     img_fix_crc(im.img, im.size);
     caerec_model *m = NULL;
@@ -278,18 +289,13 @@ static void unknown_config_keys(void **state)
     assert_int_equal(m->cfg.epochs, 50); /* the default */
     caerec_model_free(m);
     k[7] = 's';
-    k = img_find(im.img, im.size,
-                 "\x06\x00"
-                 "hidden",
-                 8);
-    assert_non_null(k);
+    k = config_record(&im, "hidden");
     k[7] = 'X';
     img_fix_crc(im.img, im.size);
     expect_fail(im.img, im.size, CAEREC_EVERSION, "hiddeX");
     k[7] = 'n';
     /* A value outside the option's range. */
-    assert_int_equal(
-        k[8], CAEREC_FMT_CFG_INT); /* len, key, type, flags, size, value */
+    assert_int_equal(k[8], CAEREC_FMT_CFG_INT);
     caerec__put_le64(k + 14, 0);
     img_fix_crc(im.img, im.size);
     expect_fail(im.img, im.size, CAEREC_ECORRUPT, "hidden");
@@ -307,13 +313,8 @@ static void nan_encoder_norm_ref(void **state)
 {
     (void)state;
     image im = make_image(CAEREC_ORIENT_ITEM, 0);
-    unsigned char *k = img_find(im.img, im.size,
-                                "\x10\x00"
-                                "encoder-norm-ref",
-                                18);
-    assert_non_null(k);
-    assert_int_equal(k[18], CAEREC_FMT_CFG_REAL); /* len, key, type, flags,
-                                                     size, value */
+    unsigned char *k = config_record(&im, "encoder-norm-ref");
+    assert_int_equal(k[18], CAEREC_FMT_CFG_REAL);
     caerec__put_le64(k + 24, caerec__f64_bits(NAN));
     img_fix_crc(im.img, im.size);
     expect_fail(im.img, im.size, CAEREC_ECORRUPT, "encoder-norm-ref");
