@@ -67,14 +67,16 @@ int caerec__batch_ws_alloc(caerec_batch_ws *ws, const caerec_dims *dm,
     ws->rows = caerec__malloc_array(B, sizeof(caerec_row));
     ws->row_terms = caerec__malloc_array(3 * B, sizeof(double));
     ws->row_start = caerec__malloc_array(B + 1, sizeof(size_t));
+    ws->row_scale = caerec__alloc_floats(B);
     ws->cell_col = caerec__malloc_array(max_cells, sizeof(uint32_t));
     ws->cell_level = caerec__malloc_array(max_cells, sizeof(int8_t));
     ws->cell_types = caerec__malloc_array(max_cells, sizeof(uint32_t));
     ws->cell_pre = caerec__alloc_floats(max_cells * dm->c1);
     ws->cell_a = caerec__alloc_floats(max_cells * dm->c1);
     if (!ws->Z || !ws->H || !ws->dH || !ws->Y || !ws->O || !ws->G ||
-        !ws->rows || !ws->row_terms || !ws->row_start || !ws->cell_col ||
-        !ws->cell_level || !ws->cell_types || !ws->cell_pre || !ws->cell_a) {
+        !ws->rows || !ws->row_terms || !ws->row_start || !ws->row_scale ||
+        !ws->cell_col || !ws->cell_level || !ws->cell_types || !ws->cell_pre ||
+        !ws->cell_a) {
         caerec__batch_ws_free(ws);
         return CAEREC_ENOMEM;
     }
@@ -93,6 +95,7 @@ void caerec__batch_ws_free(caerec_batch_ws *ws)
     free(ws->row_terms);
     caerec__free_floats(ws->dW_block);
     free(ws->row_start);
+    caerec__free_floats(ws->row_scale);
     free(ws->cell_col);
     free(ws->cell_level);
     free(ws->cell_types);
@@ -261,7 +264,8 @@ void caerec__batch_run(const caerec_model *m, const caerec_row *inputs,
 #pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
     for (size_t b = 0; b < B; b++) {
         float *z = ws->Z + b * d;
-        const float sb = s * caerec__encoder_scale(m, inputs[b].nnz);
+        const float sb = ws->row_scale[b] =
+            s * caerec__encoder_scale(m, inputs[b].nnz);
         memcpy(z, P->bh, d * sizeof *z);
         for (size_t c = ws->row_start[b]; c < ws->row_start[b + 1]; c++) {
             const float *a = ws->cell_a + c * c1;
@@ -335,7 +339,7 @@ void caerec__batch_run(const caerec_model *m, const caerec_row *inputs,
 #pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
     for (size_t b = 0; b < B; b++) {
         const float *dz = ws->dH + b * d;
-        const float sb = s * caerec__encoder_scale(m, inputs[b].nnz);
+        const float sb = ws->row_scale[b];
         for (size_t c = ws->row_start[b]; c < ws->row_start[b + 1]; c++) {
             const float *v = P->V + (size_t)ws->cell_col[c] * c1 * d;
             float *a = ws->cell_a + c * c1, da[1024];
@@ -367,7 +371,7 @@ void caerec__batch_run(const caerec_model *m, const caerec_row *inputs,
                h1 = d * (size_t)(tid + 1) / (size_t)tn;
         for (size_t b = 0; b < B; b++) {
             const float *dz = ws->dH + b * d;
-            const float sb = s * caerec__encoder_scale(m, inputs[b].nnz);
+            const float sb = ws->row_scale[b];
             for (size_t c = ws->row_start[b]; c < ws->row_start[b + 1]; c++) {
                 const float *a = ws->cell_a + c * c1;
                 float *gv = g.V + (size_t)ws->cell_col[c] * c1 * d;

@@ -47,6 +47,9 @@ typedef struct caerec_batch_ws {
     size_t last_rows;
     float *dW_block;    /* d x CAEREC_DW_BLOCK, allocated on first use */
     size_t *row_start;  /* B + 1 offsets into the cell arrays */
+    float *row_scale;   /* B: the encoder's scale of each row, dropout's s
+                           times caerec__encoder_scale, set by the forward
+                           pass and read by the backward one */
     uint32_t *cell_col; /* kept input cells (after dropout) */
     int8_t *cell_level;
     uint32_t *cell_types;
