@@ -195,7 +195,7 @@ static const spec base = {5,
                           0.0,
                           CAEREC_DECODER_L2_COLUMN_MEAN,
                           1.0,
-                          0.5, /* rows of 2-7 cells: scales 0.6-1.1 */
+                          0.5, /* the rows differ in length, so in scale */
                           2.5};
 
 static void test_base(void **state)
