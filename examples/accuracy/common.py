@@ -242,6 +242,23 @@ def item_oriented_logp(L, X):
     return L - lse + np.log(pop / pop.sum()), lse
 
 
+def fit_offsets(L, X, axis, rounds):
+    """Offsets o, one per index along axis, that maximise the likelihood
+    sum over X's cells of log softmax(L + o) (the softmax taken along
+    axis, e.g. axis 0: each item's distribution over users), found by
+    iterative scaling: at the optimum every index's expected count, each
+    softmax weighted by its number of cells, equals its count in X."""
+    groups = X.sum(axis=axis, keepdims=True)  # cells per softmax
+    target = np.maximum(X.sum(axis=1 - axis), 1e-12)  # cells per index
+    off = np.zeros(L.shape[axis])
+    for _ in range(rounds):
+        Lo = L + (off[:, None] if axis == 0 else off[None, :])
+        P = np.exp(Lo - Lo.max(axis=axis, keepdims=True))
+        P /= P.sum(axis=axis, keepdims=True)
+        off += np.log(target / (groups * P).sum(axis=1 - axis))
+    return off
+
+
 def rating_metrics(pred, truth):
     pred = np.clip(pred, LEVELS[0], LEVELS[-1])
     err = pred - truth

@@ -22,20 +22,6 @@ def measure(L, X, cnt, co):
     return ll, nd
 
 
-def fit_user_offsets(L, X, cnt, deg, rounds):
-    """The offsets a_u that maximise sum_i sum_{u in O_i} log P(u | i) for
-    logits L + a_u: at the optimum each user's expected count
-    sum_i |O_i| P(u | i) equals its degree, which iterative scaling
-    (a_u += log(deg_u / expected_u)) reaches."""
-    import numpy as np
-    off = np.zeros(L.shape[0])
-    for _ in range(rounds):
-        Lo = L + off[:, None]
-        P = np.exp(Lo - common.item_oriented_logp(Lo, X)[1])
-        off += np.log(np.maximum(deg, 1e-12) / (P * cnt).sum(axis=1))
-    return off
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", required=True)
@@ -53,7 +39,6 @@ def main():
     co = common.CarveOut(a.data, a.dataset)
     X = co.X
     cnt = X.sum(axis=0)  # users per item
-    deg = X.sum(axis=1)  # items per user
     print("| lambda | EASE NDCG@20 | w | user offsets | log-likelihood / cell "
           "| NDCG@20 in the softmax |")
     print("|---:|---:|---:|---|---:|---:|")
@@ -67,7 +52,7 @@ def main():
                                         + measure(L, X, cnt, co)))
             row("none")
             if a.user_offsets:
-                L += fit_user_offsets(L, X, cnt, deg, a.user_offsets)[:, None]
+                L += common.fit_offsets(L, X, 0, a.user_offsets)[:, None]
                 row("fitted, %d rounds" % a.user_offsets)
             sys.stdout.flush()
     return 0

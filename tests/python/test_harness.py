@@ -129,6 +129,31 @@ class HarnessTest(TestCase):
             self.assertAlmostEqual(got["recall@%d" % k], recall, places=12)
             self.assertAlmostEqual(got["ndcg@%d" % k], ndcg, places=12)
 
+    def test_fit_offsets_matches_expected_counts(self):
+        """Iterative scaling must reach the likelihood's optimum, where
+        each index's expected count equals its count, on either axis."""
+        rng = np.random.RandomState(7)
+        L = rng.randn(30, 20) * 2.0
+        X = (rng.rand(30, 20) < 0.25).astype(float)
+        X[np.arange(30), rng.randint(0, 20, 30)] = 1.0  # no empty row
+        X[rng.randint(0, 30, 20), np.arange(20)] = 1.0  # no empty column
+
+        def loglik(Lo, axis):
+            mx = Lo.max(axis=axis, keepdims=True)
+            lse = np.log(np.exp(Lo - mx).sum(axis=axis, keepdims=True)) + mx
+            return ((Lo - lse) * X).sum()
+
+        for axis in (0, 1):
+            off = common.fit_offsets(L, X, axis, 300)
+            Lo = L + (off[:, None] if axis == 0 else off[None, :])
+            P = np.exp(Lo - Lo.max(axis=axis, keepdims=True))
+            P /= P.sum(axis=axis, keepdims=True)
+            expected = (X.sum(axis=axis, keepdims=True) * P).sum(
+                axis=1 - axis)
+            np.testing.assert_allclose(expected, X.sum(axis=1 - axis),
+                                       rtol=1e-6)
+            self.assertGreater(loglik(Lo, axis), loglik(L, axis) + 1.0)
+
     def test_harness_metrics_agree_with_the_library(self):
         rng = np.random.RandomState(3)
         t = random_triples(rng, 40, 35, 9)
@@ -186,6 +211,7 @@ class HarnessTest(TestCase):
                                   ("lowrank.py", []), ("itemitem.py", []),
                                   ("itemitem_objectives.py", []),
                                   ("ease_softmax.py", []),
+                                  ("item_offsets.py", ["--model", "x.cmod"]),
                                   ("residuals.py", ["--epochs", "1"])):
                 proc = subprocess.run(
                     [sys.executable, os.path.join(ACCURACY, script),
