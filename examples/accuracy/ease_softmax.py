@@ -7,6 +7,9 @@ s_iu = w * (X B)[u, i], EASE's score, in that formula and measures the
 ranking on the validation carve-out of the TRAIN file, against EASE ranking
 by its raw score. It shows what an item-item path costs when it has to live
 inside the model's per-item softmax (session 4; see docs/results.md).
+With --user-offsets N it also fits the per-user offsets a_u that maximum
+likelihood gives those logits (the model's column biases in item
+orientation; common.fit_offsets) and ranks with them (session 13).
 """
 import argparse
 import sys
@@ -47,13 +50,14 @@ def main():
         base = common.topk_metrics(S, X, co.vu, co.vi, ks=(20,))["ndcg@20"]
         for w in (float(x) for x in a.weights.split(",")):
             L = w * S
-            row = lambda what: print("| %g | %.4f | %g | %s | %.4f | %.4f |"
-                                     % ((lam, base, w, what)
-                                        + measure(L, X, cnt, co)))
-            row("none")
+            variants = [("none", L)]
             if a.user_offsets:
-                L += common.fit_offsets(L, X, 0, a.user_offsets)[:, None]
-                row("fitted, %d rounds" % a.user_offsets)
+                a_u = common.fit_offsets(L, X, 0, a.user_offsets)
+                variants.append(("fitted, %d rounds" % a.user_offsets,
+                                 L + a_u[:, None]))
+            for what, Lv in variants:
+                print("| %g | %.4f | %g | %s | %.4f | %.4f |"
+                      % ((lam, base, w, what) + measure(Lv, X, cnt, co)))
             sys.stdout.flush()
     return 0
 
