@@ -12,7 +12,8 @@ With --model (a model trained on the same carve-out's fit part, e.g. from
 and by blends a * z(log P(i | u)) + (1 - a) * z(EASE), z standardising
 each user's scores over the unseen items: how much of what EASE knows the
 model lacks; and where in the popularity range each one's top-20 slots and
-hits fall.
+hits fall. With --other M2 as well (e.g. the same data in the other
+orientation), also by blends a * z(model) + (1 - a) * z(M2).
 """
 import argparse
 import sys
@@ -30,6 +31,8 @@ def main():
     ap.add_argument("--ranks", default="50,100,200,300,500,1000")
     ap.add_argument("--model", default=None,
                     help="also rank by this model and its blends with EASE")
+    ap.add_argument("--other", default=None,
+                    help="with --model: also blend it with this model")
     ap.add_argument("--weights", default="1,0.8,0.6,0.4",
                     help="blend weights a of the model (with --model)")
     args = ap.parse_args()
@@ -57,6 +60,13 @@ def main():
                                     ks=(20,))
             print("| %g model + %g EASE | %.4f | %.4f |" %
                   (a, 1 - a, m["recall@20"], m["ndcg@20"]))
+        if args.other:
+            zo = standardise(model_log_probs(args.other, co.idx), X)
+            for a in [float(w) for w in args.weights.split(",")] + [0.0]:
+                m = common.topk_metrics(a * zm + (1 - a) * zo, X, vu, vi,
+                                        ks=(20,))
+                print("| %g model + %g other | %.4f | %.4f |" %
+                      (a, 1 - a, m["recall@20"], m["ndcg@20"]))
         print()
         popularity_table({"model": model, "EASE": ease}, X, vu, vi)
     return 0
