@@ -231,15 +231,21 @@ def topk_metrics(scores, train_X, test_ui, test_ii, ks=KS):
     return out
 
 
+def logsumexp(L, axis):
+    """log sum exp of L along axis (kept as a length-1 axis), computed
+    after subtracting the maximum."""
+    mx = L.max(axis=axis, keepdims=True)
+    return np.log(np.exp(L - mx).sum(axis=axis, keepdims=True)) + mx
+
+
 def item_oriented_logp(L, X):
     """The ranking score of an item-oriented model (docs/model.md) from its
     users x items logits L over the binary train matrix X:
     log P(i | u) + const(u) = log pi_i + L_ui - log sum_u' exp(L_u'i).
     Returns (scores, lse) with lse the per-item log-sum-exp."""
-    mx = L.max(axis=0)
-    lse = np.log(np.exp(L - mx).sum(axis=0)) + mx
+    lse = logsumexp(L, 0)
     pop = X.sum(axis=0)
-    return L - lse + np.log(pop / pop.sum()), lse
+    return L - lse + np.log(pop / pop.sum()), lse[0]
 
 
 def fit_offsets(L, X, axis, rounds):
@@ -253,8 +259,7 @@ def fit_offsets(L, X, axis, rounds):
     off = np.zeros(L.shape[axis])
     for _ in range(rounds):
         Lo = L + (off[:, None] if axis == 0 else off[None, :])
-        P = np.exp(Lo - Lo.max(axis=axis, keepdims=True))
-        P /= P.sum(axis=axis, keepdims=True)
+        P = np.exp(Lo - logsumexp(Lo, axis))
         off += np.log(target / (groups * P).sum(axis=1 - axis))
     return off
 

@@ -27,9 +27,7 @@ from lowrank import model_log_probs
 
 def user_loglik(S, X):
     """Mean log P(i | u) over X's cells, the scores softmaxed per user."""
-    mx = S.max(axis=1, keepdims=True)
-    lse = np.log(np.exp(S - mx).sum(axis=1, keepdims=True)) + mx
-    return float(((S - lse) * X).sum() / X.sum())
+    return float(((S - common.logsumexp(S, 1)) * X).sum() / X.sum())
 
 
 def main():
