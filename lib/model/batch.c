@@ -94,6 +94,11 @@ void caerec__batch_ws_free(caerec_batch_ws *ws)
     free(ws->rows);
     free(ws->row_terms);
     caerec__free_floats(ws->dW_block);
+    caerec__free_floats(ws->dV_block);
+    free(ws->col_start);
+    free(ws->col_cell);
+    free(ws->cell_row);
+    caerec__free_floats(ws->col_sq);
     free(ws->row_start);
     caerec__free_floats(ws->row_scale);
     free(ws->cell_col);
@@ -236,6 +241,41 @@ static void broadcast_rows(float *X, const float *bias, size_t rows, size_t w,
         memcpy(X + r * w, bias, w * sizeof(float));
 }
 
+/* dV_j = sum over the batch's cells in column j of s_r a_rj^T dz_r. Cells
+ * of different rows share columns, so threads split the hidden units
+ * instead (no races; each sum in cell order, as train/adam.c's deferred
+ * dV adds them). */
+static void dV_whole(const caerec_model *m, const caerec_batch_ws *ws, size_t B,
+                     float *gV, int threads)
+{
+    const size_t c1 = m->dims.c1, d = m->dims.d;
+    memset(gV, 0, m->dims.n * c1 * d * sizeof(float));
+#pragma omp parallel num_threads(threads) if (threads > 1)
+    {
+#ifdef _OPENMP
+        int tid = omp_get_thread_num(), tn = omp_get_num_threads();
+#else
+        int tid = 0, tn = 1;
+#endif
+        size_t h0 = d * (size_t)tid / (size_t)tn,
+               h1 = d * (size_t)(tid + 1) / (size_t)tn;
+        for (size_t b = 0; b < B; b++) {
+            const float *dz = ws->dH + b * d;
+            const float sb = ws->row_scale[b];
+            for (size_t c = ws->row_start[b]; c < ws->row_start[b + 1]; c++) {
+                const float *a = ws->cell_a + c * c1;
+                float *gv = gV + (size_t)ws->cell_col[c] * c1 * d;
+                for (size_t k = 0; k < c1; k++) {
+                    float w = sb * a[k];
+                    float *gvk = gv + k * d;
+                    for (size_t h = h0; h < h1; h++)
+                        gvk[h] += w * dz[h];
+                }
+            }
+        }
+    }
+}
+
 void caerec__batch_run(const caerec_model *m, const caerec_row *inputs,
                        const caerec_row *targets, size_t B, caerec_rng *rng,
                        caerec_batch_ws *ws, float *grad, caerec_losses *losses,
@@ -356,34 +396,9 @@ void caerec__batch_run(const caerec_model *m, const caerec_row *inputs,
             memcpy(ws->cell_pre + c * c1, da, c1 * sizeof *da);
         }
     }
-    /* dV_j += s_r a_rj^T dz_r: cells of different rows share columns, so
-     * threads split the hidden units instead (no races, fixed order). */
-    memset(g.V, 0, n * c1 * d * sizeof(float));
-    int nt = threads;
-#pragma omp parallel num_threads(nt) if (nt > 1)
-    {
-#ifdef _OPENMP
-        int tid = omp_get_thread_num(), tn = omp_get_num_threads();
-#else
-        int tid = 0, tn = 1;
-#endif
-        size_t h0 = d * (size_t)tid / (size_t)tn,
-               h1 = d * (size_t)(tid + 1) / (size_t)tn;
-        for (size_t b = 0; b < B; b++) {
-            const float *dz = ws->dH + b * d;
-            const float sb = ws->row_scale[b];
-            for (size_t c = ws->row_start[b]; c < ws->row_start[b + 1]; c++) {
-                const float *a = ws->cell_a + c * c1;
-                float *gv = g.V + (size_t)ws->cell_col[c] * c1 * d;
-                for (size_t k = 0; k < c1; k++) {
-                    float w = sb * a[k];
-                    float *gvk = gv + k * d;
-                    for (size_t h = h0; h < h1; h++)
-                        gvk[h] += w * dz[h];
-                }
-            }
-        }
-    }
+    /* dV, unless training leaves it to the optimizer (defer_dW). */
+    if (!ws->defer_dW)
+        dV_whole(m, ws, B, g.V, threads);
     /* dE and dbE from the per-cell da (now in cell_pre). */
     memset(g.E, 0, dm->C * c1 * sizeof(float));
     memset(g.bE, 0, c1 * sizeof(float));

@@ -39,13 +39,20 @@ typedef struct caerec_batch_ws {
     float *G;          /* B x n x C2: dL/dY */
     caerec_row *rows;  /* B row views, for callers assembling a batch */
     double *row_terms; /* B x 3: each row's loss terms, summed in order */
-    /* Training sets defer_dW: caerec__batch_run then leaves dW = H^T dY to
-     * the optimizer, which computes it in column blocks from H and G (kept
-     * here with last_rows) and applies each block at once, so the gradient
-     * of W, as large as W, is never held whole. */
+    /* Training sets defer_dW: caerec__batch_run then leaves dW = H^T dY and
+     * dV to the optimizer, which computes dW in column blocks from H and G
+     * (kept here with last_rows) and dV one column at a time from the
+     * cells, dH and row_scale, and applies each block at once: the two
+     * largest gradients, each as large as its tensor, are never held whole
+     * (nor zeroed and read back every step). */
     int defer_dW;
     size_t last_rows;
     float *dW_block;    /* d x CAEREC_DW_BLOCK, allocated on first use */
+    float *dV_block;    /* threads x C1 x d, allocated with dW_block */
+    size_t *col_start;  /* n + 1: the kept cells grouped by column ... */
+    uint32_t *col_cell; /* max_cells: ... cell indices, increasing in each */
+    uint32_t *cell_row; /* max_cells: the batch row of each kept cell */
+    float *col_sq;      /* n: |V_j|^2 of each column, summed in order */
     size_t *row_start;  /* B + 1 offsets into the cell arrays */
     float *row_scale;   /* B: the encoder's scale of each row, dropout's s
                            times caerec__encoder_scale, set by the forward

@@ -3,6 +3,11 @@
 #include "kernels/gemm.h"
 
 #include <math.h>
+#include <string.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #define ADAM_BETA1 0.9f
 #define ADAM_BETA2 0.999f
@@ -122,6 +127,92 @@ static double adam_deferred_W(caerec_model *m, caerec_batch_ws *ws, size_t off,
     return sq;
 }
 
+/* The batch's kept cells grouped by column (a counting sort that keeps
+ * cell order within each column, the order the whole-gradient path adds
+ * them in, so both make the same floats), with each cell's row. Returns the
+ * most cells any column has. */
+static size_t group_cells_by_column(const caerec_model *m, caerec_batch_ws *ws)
+{
+    const size_t n = m->dims.n, B = ws->last_rows, nc = ws->row_start[B];
+    size_t *start = ws->col_start, most = 0;
+    memset(start, 0, (n + 1) * sizeof *start);
+    for (size_t c = 0; c < nc; c++)
+        start[ws->cell_col[c] + 1]++;
+    for (size_t j = 0; j < n; j++) {
+        most = start[j + 1] > most ? start[j + 1] : most;
+        start[j + 1] += start[j];
+    }
+    for (size_t b = 0; b < B; b++)
+        for (size_t c = ws->row_start[b]; c < ws->row_start[b + 1]; c++) {
+            size_t at = start[ws->cell_col[c]]++;
+            ws->col_cell[at] = (uint32_t)c;
+            ws->cell_row[c] = (uint32_t)b;
+        }
+    /* the fill advanced each start to the next column's: shift back */
+    memmove(start + 1, start, n * sizeof *start);
+    start[0] = 0;
+    return most;
+}
+
+/* Whether dV, not yet computed, is certainly finite: each entry sums at
+ * most `most` products s_r a_rj[k] dz_r[h], bounded as for dW. */
+static int deferred_dV_finite(const caerec_model *m, const caerec_batch_ws *ws,
+                              size_t most)
+{
+    const size_t B = ws->last_rows, d = m->dims.d,
+                 ca = ws->row_start[B] * m->dims.c1;
+    if (nonfinite_probe(ws->dH, B * d) != 0.0f ||
+        nonfinite_probe(ws->cell_a, ca) != 0.0f ||
+        nonfinite_probe(ws->row_scale, B) != 0.0f)
+        return 0;
+    double bound = (double)most * max_abs(ws->row_scale, B) *
+                   max_abs(ws->cell_a, ca) * max_abs(ws->dH, B * d);
+    return bound < 1e30;
+}
+
+/* Adam on V with its gradient made one column at a time: dV_j (C1 x d) =
+ * sum over column j's cells of s_r a_rj^T dz_r, in cell order, then the
+ * update of V_j. Threads split the columns, each with its own block.
+ * Returns the sum of squares of V before the step. */
+static double adam_deferred_V(caerec_model *m, caerec_batch_ws *ws, size_t off,
+                              float lam, adam_consts k)
+{
+    caerec_train_state *ts = m->train;
+    const int threads = m->cfg.threads;
+    const size_t n = m->dims.n, c1 = m->dims.c1, d = m->dims.d, blk = c1 * d;
+    float *col_sq = ws->col_sq;
+#pragma omp parallel num_threads(threads) if (threads > 1)
+    {
+#ifdef _OPENMP
+        float *g = ws->dV_block + (size_t)omp_get_thread_num() * blk;
+#else
+        float *g = ws->dV_block;
+#endif
+#pragma omp for schedule(static)
+        for (size_t j = 0; j < n; j++) {
+            memset(g, 0, blk * sizeof *g);
+            for (size_t i = ws->col_start[j]; i < ws->col_start[j + 1]; i++) {
+                const size_t c = ws->col_cell[i], b = ws->cell_row[c];
+                const float *a = ws->cell_a + c * c1, *dz = ws->dH + b * d;
+                const float sb = ws->row_scale[b];
+                for (size_t q = 0; q < c1; q++) {
+                    float w = sb * a[q];
+                    float *gq = g + q * d;
+                    for (size_t h = 0; h < d; h++)
+                        gq[h] += w * dz[h];
+                }
+            }
+            size_t at = off + j * blk;
+            col_sq[j] = adam_chunk(m->params.data + at, ts->adam_m + at,
+                                   ts->adam_v + at, g, blk, lam, k, TO_ZERO);
+        }
+    }
+    double sq = 0.0;
+    for (size_t j = 0; j < n; j++)
+        sq += col_sq[j];
+    return sq;
+}
+
 double caerec__adam_step(caerec_model *m, const float *grad,
                          caerec_batch_ws *ws)
 {
@@ -132,7 +223,7 @@ double caerec__adam_step(caerec_model *m, const float *grad,
     const int defer = ws && ws->defer_dW; /* then ws->dW_block exists */
     float probe = 0.0f;
     for (int t = 0; t < CAEREC_N_TENSORS; t++) {
-        if (defer && t == CAEREC_T_W)
+        if (defer && (t == CAEREC_T_W || t == CAEREC_T_V))
             continue;
         const size_t off = L.offset[t], cnt = L.count[t];
         const size_t n_chunks = (cnt + ADAM_CHUNK - 1) / ADAM_CHUNK;
@@ -143,8 +234,13 @@ double caerec__adam_step(caerec_model *m, const float *grad,
                 grad + off + i0, cnt - i0 < ADAM_CHUNK ? cnt - i0 : ADAM_CHUNK);
         }
     }
-    if (probe != 0.0f || (defer && !deferred_dW_finite(m, ws)))
+    if (probe != 0.0f)
         return NAN;
+    if (defer) {
+        size_t most = group_cells_by_column(m, ws);
+        if (!deferred_dW_finite(m, ws) || !deferred_dV_finite(m, ws, most))
+            return NAN;
+    }
 
     ts->step++;
     adam_consts k = {(float)ts->lr,
@@ -166,6 +262,10 @@ double caerec__adam_step(caerec_model *m, const float *grad,
         const float lam = (float)lam_t;
         if (defer && t == CAEREC_T_W) {
             penalty += lam_t * adam_deferred_W(m, ws, off, lam, k, centre);
+            continue;
+        }
+        if (defer && t == CAEREC_T_V) {
+            penalty += lam_t * adam_deferred_V(m, ws, off, lam, k);
             continue;
         }
         const size_t nc = (cnt + ADAM_CHUNK - 1) / ADAM_CHUNK;

@@ -494,9 +494,11 @@ static void test_rmse_stop_without_rating_loss_watches_ndcg(void **state)
     caerec_dataset_free(valid);
 }
 
-/* Training defers dW to the optimizer (made and applied block by block);
- * it must update the parameters exactly as the whole-gradient path. */
-static void test_deferred_dW_matches_whole_gradient(void **state)
+/* Training defers dW and dV to the optimizer (made and applied block by
+ * block, column by column); it must update the parameters as the
+ * whole-gradient path does: V to the bit (each dV_j adds the same products
+ * in the same order), W to rounding (its blocks are other GEMM calls). */
+static void test_deferred_dW_dV_match_whole_gradient(void **state)
 {
     (void)state;
     caerec_dataset *ds = synth(200, 900, 20, 12); /* n*C2 spans blocks */
@@ -517,6 +519,13 @@ static void test_deferred_dW_matches_whole_gradient(void **state)
             assert_true(fabs(a.l2 - b.l2) <=
                         1e-4 * fabs(b.l2)); /* summed in other chunks */
         }
+        caerec_layout L;
+        caerec__layout(&L, &m[0]->dims);
+        assert_memory_equal(m[0]->params.V, m[1]->params.V,
+                            L.count[CAEREC_T_V] * sizeof(float));
+        assert_memory_equal(m[0]->train->adam_v + L.offset[CAEREC_T_V],
+                            m[1]->train->adam_v + L.offset[CAEREC_T_V],
+                            L.count[CAEREC_T_V] * sizeof(float));
         for (size_t i = 0; i < m[0]->params.size; i++)
             if (m[0]->params.data[i] != m[1]->params.data[i])
                 assert_true(
@@ -843,7 +852,7 @@ int main(void)
         cmocka_unit_test(test_min_improvement_stops_sooner),
         cmocka_unit_test(test_rmse_stop_without_rating_loss_watches_ndcg),
         cmocka_unit_test(test_validation_loss_paths_agree),
-        cmocka_unit_test(test_deferred_dW_matches_whole_gradient),
+        cmocka_unit_test(test_deferred_dW_dV_match_whole_gradient),
         cmocka_unit_test(test_l2_pulls_decoder_toward_centre),
         cmocka_unit_test(test_decoder_l2_weight_scales_the_pull),
         cmocka_unit_test(test_beats_popularity_and_mean),
