@@ -12,7 +12,7 @@
  * block applied as it comes. Returns the L2 penalty of the
  * parameters before the step, 1/2 sum_t lambda_t |theta_t - centre_t|^2,
  * or NaN without touching anything when the gradient holds (or, for the
- * deferred dW, could produce) a NaN or Inf: the parameters then stay at
+ * deferred dW and dV, could produce) a NaN or Inf: the parameters then stay at
  * their last good values. */
 double caerec__adam_step(caerec_model *model, const float *grad,
                          caerec_batch_ws *ws);
