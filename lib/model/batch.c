@@ -83,6 +83,22 @@ int caerec__batch_ws_alloc(caerec_batch_ws *ws, const caerec_dims *dm,
     return CAEREC_OK;
 }
 
+int caerec__batch_ws_defer(caerec_batch_ws *ws, const caerec_dims *dm,
+                           int threads)
+{
+    ws->dW_block = caerec__alloc_floats(dm->d * CAEREC_DW_BLOCK);
+    ws->dV_block = caerec__alloc_floats((size_t)threads * dm->c1 * dm->d);
+    ws->col_start = caerec__malloc_array(dm->n + 1, sizeof(size_t));
+    ws->col_cell = caerec__malloc_array(ws->max_cells, sizeof(uint32_t));
+    ws->cell_row = caerec__malloc_array(ws->max_cells, sizeof(uint32_t));
+    ws->col_sq = caerec__alloc_floats(dm->n);
+    if (!ws->dW_block || !ws->dV_block || !ws->col_start || !ws->col_cell ||
+        !ws->cell_row || !ws->col_sq)
+        return CAEREC_ENOMEM;
+    ws->defer_dW = 1;
+    return CAEREC_OK;
+}
+
 void caerec__batch_ws_free(caerec_batch_ws *ws)
 {
     caerec__free_floats(ws->Z);
@@ -262,16 +278,9 @@ static void dV_whole(const caerec_model *m, const caerec_batch_ws *ws, size_t B,
         for (size_t b = 0; b < B; b++) {
             const float *dz = ws->dH + b * d;
             const float sb = ws->row_scale[b];
-            for (size_t c = ws->row_start[b]; c < ws->row_start[b + 1]; c++) {
-                const float *a = ws->cell_a + c * c1;
-                float *gv = gV + (size_t)ws->cell_col[c] * c1 * d;
-                for (size_t k = 0; k < c1; k++) {
-                    float w = sb * a[k];
-                    float *gvk = gv + k * d;
-                    for (size_t h = h0; h < h1; h++)
-                        gvk[h] += w * dz[h];
-                }
-            }
+            for (size_t c = ws->row_start[b]; c < ws->row_start[b + 1]; c++)
+                caerec__dV_add_cell(gV + (size_t)ws->cell_col[c] * c1 * d,
+                                    ws->cell_a + c * c1, dz, sb, c1, d, h0, h1);
         }
     }
 }

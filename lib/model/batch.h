@@ -66,6 +66,25 @@ typedef struct caerec_batch_ws {
 
 int caerec__batch_ws_alloc(caerec_batch_ws *ws, const caerec_dims *dm,
                            size_t max_rows, size_t max_cells);
+/* Allocates the buffers of the deferred dW and dV (training, `threads` per
+ * call) and sets defer_dW. 0 or CAEREC_ENOMEM. */
+int caerec__batch_ws_defer(caerec_batch_ws *ws, const caerec_dims *dm,
+                           int threads);
+
+/* One cell's share of dV_j: gv[k][h] += (sb a[k]) dz[h] for h in [h0, h1).
+ * Both dV paths (whole, and deferred in train/adam.c) add through it, so
+ * they make the same floats. */
+static inline void caerec__dV_add_cell(float *gv, const float *a,
+                                       const float *dz, float sb, size_t c1,
+                                       size_t d, size_t h0, size_t h1)
+{
+    for (size_t k = 0; k < c1; k++) {
+        float w = sb * a[k];
+        float *gvk = gv + k * d;
+        for (size_t h = h0; h < h1; h++)
+            gvk[h] += w * dz[h];
+    }
+}
 void caerec__batch_ws_free(caerec_batch_ws *ws);
 
 /* Runs B rows. inputs[b] is the row fed to the encoder (dropped out with

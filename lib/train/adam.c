@@ -193,14 +193,8 @@ static double adam_deferred_V(caerec_model *m, caerec_batch_ws *ws, size_t off,
             memset(g, 0, blk * sizeof *g);
             for (size_t i = ws->col_start[j]; i < ws->col_start[j + 1]; i++) {
                 const size_t c = ws->col_cell[i], b = ws->cell_row[c];
-                const float *a = ws->cell_a + c * c1, *dz = ws->dH + b * d;
-                const float sb = ws->row_scale[b];
-                for (size_t q = 0; q < c1; q++) {
-                    float w = sb * a[q];
-                    float *gq = g + q * d;
-                    for (size_t h = 0; h < d; h++)
-                        gq[h] += w * dz[h];
-                }
+                caerec__dV_add_cell(g, ws->cell_a + c * c1, ws->dH + b * d,
+                                    ws->row_scale[b], c1, d, 0, d);
             }
             size_t at = off + j * blk;
             col_sq[j] = adam_chunk(m->params.data + at, ts->adam_m + at,

@@ -84,21 +84,10 @@ CAEREC_API int caerec_model_train_step(caerec_model *m, caerec_losses *out)
         if ((rc = caerec__batch_ws_for(m, &m->rows, B, &ts->ws)))
             return caerec__fail(
                 rc, "%s: cannot allocate the training workspace", __func__);
-        caerec_batch_ws *ws = ts->ws;
-        const caerec_dims *dm = &m->dims;
-        ws->dW_block = caerec__alloc_floats(dm->d * CAEREC_DW_BLOCK);
-        ws->dV_block =
-            caerec__alloc_floats((size_t)m->cfg.threads * dm->c1 * dm->d);
-        ws->col_start = caerec__malloc_array(dm->n + 1, sizeof(size_t));
-        ws->col_cell = caerec__malloc_array(ws->max_cells, sizeof(uint32_t));
-        ws->cell_row = caerec__malloc_array(ws->max_cells, sizeof(uint32_t));
-        ws->col_sq = caerec__alloc_floats(dm->n);
-        if (!ws->dW_block || !ws->dV_block || !ws->col_start || !ws->col_cell ||
-            !ws->cell_row || !ws->col_sq)
+        if (caerec__batch_ws_defer(ts->ws, &m->dims, m->cfg.threads))
             return caerec__fail(CAEREC_ENOMEM,
                                 "%s: cannot allocate the training workspace",
                                 __func__);
-        ts->ws->defer_dW = 1;
     }
     if (!ts->order_valid) {
         for (size_t r = 0; r < m->dims.m; r++)
