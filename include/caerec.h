@@ -347,9 +347,21 @@ typedef enum caerec_orientation {
 
 /** What the L2 penalty pulls each column's decoder weights `W_j` toward. */
 typedef enum caerec_decoder_l2 {
-    CAEREC_DECODER_L2_ZERO = 0,       /**< zero: the spec's plain L2 */
-    CAEREC_DECODER_L2_COLUMN_MEAN = 1 /**< their mean over all columns:
-                                           lambda/2 sum_j |W_j - mean W|^2 */
+    CAEREC_DECODER_L2_ZERO = 0,        /**< zero: the spec's plain L2 */
+    CAEREC_DECODER_L2_COLUMN_MEAN = 1, /**< their mean over all columns:
+                                            lambda/2 sum_j |W_j - mean W|^2 */
+    CAEREC_DECODER_L2_REGRESSED = 2    /**< a centre of each column's own:
+                                            the mean column plus the mean,
+                                            over the rows holding column j,
+                                            of a per-row shift dQ_r, dQ
+                                            ridge-regressed (strength
+                                            decoder-l2-ridge) on the columns
+                                            at the end of every epoch (before
+                                            the first: the mean column). In
+                                            item orientation a user's prior
+                                            then comes from the items the
+                                            user consumed, which fold-in
+                                            uses too. docs/model.md */
 } caerec_decoder_l2;
 
 /** What early stopping watches on the validation set. */
@@ -414,27 +426,34 @@ typedef enum caerec_option {
                                           counts as progress for patience,
                                           in [0, 1); smaller gains are still
                                           kept as the best epoch */
-    CAEREC_OPT_DECODER_L2 = 24,      /**< "decoder-l2": zero|column-mean, what
+    CAEREC_OPT_DECODER_L2 = 24,      /**< "decoder-l2":
+                                          zero|column-mean|regressed, what
                                           the L2 pulls the decoder weights
                                           toward (caerec_decoder_l2) */
     CAEREC_OPT_DECODER_L2_WEIGHT = 25, /**< "decoder-l2-weight": multiplier
                                            of l2 on the decoder weights, >= 0;
                                            NaN (default) means
                                            max(1, sqrt(1500 / rows)) with
-                                           decoder-l2 column-mean and 1 with
-                                           zero, fixed when the model is
-                                           created */
+                                           decoder-l2 column-mean or
+                                           regressed and 1 with zero, fixed
+                                           when the model is created */
     CAEREC_OPT_ENCODER_NORM = 26,      /**< "encoder-norm": exponent e in
                                            [0, 1]; the encoder's sum over a
                                            row's cells is multiplied by
                                            (encoder-norm-ref / cells)^e, so
                                            0 is the plain sum, 1 the mean */
-    CAEREC_OPT_ENCODER_NORM_REF = 27   /**< "encoder-norm-ref": the row
+    CAEREC_OPT_ENCODER_NORM_REF = 27,  /**< "encoder-norm-ref": the row
                                            length whose scale encoder-norm
                                            leaves unchanged, > 0; NaN
                                            (default) means the training
                                            data's mean row length, fixed
                                            when the model is created */
+    CAEREC_OPT_DECODER_L2_RIDGE = 28   /**< "decoder-l2-ridge": mu > 0, the
+                                           ridge strength of decoder-l2
+                                           regressed's regression (the
+                                           prior precision of the shifts
+                                           dQ relative to the columns'
+                                           residual); default 0.1 */
 } caerec_option;
 
 /** Creates a configuration holding the defaults. Errors: CAEREC_EINVAL,

@@ -43,6 +43,8 @@ static const cfg_key keys[] = {
     [CAEREC_OPT_ENCODER_NORM] = {"encoder-norm", CAEREC_FMT_CFG_REAL, 1},
     [CAEREC_OPT_ENCODER_NORM_REF] = {"encoder-norm-ref", CAEREC_FMT_CFG_REAL,
                                      1},
+    [CAEREC_OPT_DECODER_L2_RIDGE] = {"decoder-l2-ridge", CAEREC_FMT_CFG_REAL,
+                                     0},
 };
 
 const char *caerec__cfg_key(int opt, int *type, int *critical)

@@ -19,7 +19,7 @@
  * minor revision only adds optional sections or non-critical config keys,
  * which older readers of the same version skip. */
 #define CAEREC_FMT_VERSION 1u
-#define CAEREC_FMT_MINOR   0u
+#define CAEREC_FMT_MINOR   1u
 
 /* Written as the u32 0x0A0B0C0D, so the file holds 0D 0C 0B 0A: a file
  * written by a (buggy) big-endian writer that forgot to swap is detected. */
@@ -65,6 +65,7 @@ enum {
 #define CAEREC_SEC_ORDER   "ORDR" /* checkpoint: epoch shuffle */
 #define CAEREC_SEC_ADAM_M  "ADMM" /* checkpoint: Adam first moments */
 #define CAEREC_SEC_ADAM_V  "ADMV" /* checkpoint: Adam second moments */
+#define CAEREC_SEC_PRIOR   "PRIO" /* decoder-l2 regressed: Wbar and dQ */
 
 /* Config record value types. */
 #define CAEREC_FMT_CFG_INT  1 /* 8 bytes, two's complement (u64 bits) */

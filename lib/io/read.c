@@ -32,9 +32,11 @@ enum {
     S_ORDR,
     S_ADMM,
     S_ADMV,
+    S_PRIO, /* decoder-l2 regressed only */
     N_SECTIONS
 };
-#define N_MODEL_SECTIONS S_OPTM /* sections every file has */
+#define N_MODEL_SECTIONS      S_OPTM     /* sections every file has */
+#define N_CHECKPOINT_SECTIONS (S_ADMV + 1) /* and every checkpoint */
 
 static const struct {
     const char *tag;
@@ -52,6 +54,7 @@ static const struct {
     [S_ORDR] = {CAEREC_SEC_ORDER, "epoch order"},
     [S_ADMM] = {CAEREC_SEC_ADAM_M, "Adam first moments"},
     [S_ADMV] = {CAEREC_SEC_ADAM_V, "Adam second moments"},
+    [S_PRIO] = {CAEREC_SEC_PRIOR, "decoder prior"},
 };
 
 typedef struct {
@@ -77,6 +80,7 @@ typedef struct {
     caerec_layout layout;
     size_t nnz;
     uint32_t version, library; /* header: format and writer versions */
+    uint32_t prior_fitted;     /* PRIO: the decoder prior holds a fit */
     /* checkpoint scalars */
     uint64_t step;
     uint32_t epoch, order_valid;
@@ -274,7 +278,8 @@ static int parse_table(parser *p)
         p->sec[s].len = (size_t)len;
     }
     int need =
-        p->flags & CAEREC_PARSE_CHECKPOINT ? N_SECTIONS : N_MODEL_SECTIONS;
+        p->flags & CAEREC_PARSE_CHECKPOINT ? N_CHECKPOINT_SECTIONS
+                                           : N_MODEL_SECTIONS;
     for (int s = 0; s < need; s++)
         if (!p->sec[s].present)
             return bad(p, CAEREC_ECORRUPT, "has no '%s' section (%s)",
@@ -470,6 +475,44 @@ static int id_count(parser *p, int s, size_t *out)
     return section_size(p, s, 8 + 8 * (size_t)n);
 }
 
+/* PRIO: u32 fitted (0 or 1), u32 0, u64 rows, u64 width, then f32 Wbar
+ * [width] and dQ [rows x width]; there exactly when decoder-l2 is
+ * regressed. */
+static int check_prior(parser *p)
+{
+    const caerec_dims *dm = &p->dims;
+    const int want = p->cfg.v.decoder_l2 == CAEREC_DECODER_L2_REGRESSED;
+    if (want != p->sec[S_PRIO].present)
+        return bad(p, CAEREC_ECORRUPT,
+                   want ? "decoder-l2 is regressed but there is no 'PRIO' "
+                          "section (decoder prior)"
+                        : "has a 'PRIO' section (decoder prior) but its "
+                          "decoder-l2 is not regressed");
+    if (!want)
+        return CAEREC_OK;
+    caerec_rbuf r = reader(p, S_PRIO);
+    uint32_t zero;
+    uint64_t rows, width;
+    if (!caerec__rb_u32(&r, &p->prior_fitted) || !caerec__rb_u32(&r, &zero) ||
+        !caerec__rb_u64(&r, &rows) || !caerec__rb_u64(&r, &width))
+        return truncated_in(p, S_PRIO, "sizes");
+    if (p->prior_fitted > 1)
+        return bad(p, CAEREC_ECORRUPT, "decoder prior: fit flag is %u (0 or 1)",
+                   p->prior_fitted);
+    if (rows != dm->m || width != dm->d * dm->c2)
+        return bad(p, CAEREC_ECORRUPT,
+                   "decoder prior is %llu rows of %llu values, but the model "
+                   "has %zu rows and hidden %zu x c2 %zu",
+                   (unsigned long long)rows, (unsigned long long)width, dm->m,
+                   dm->d, dm->c2);
+    size_t n, bytes;
+    if (!caerec__mul(dm->m + 1, dm->d * dm->c2, &n) ||
+        !caerec__mul(n, 4, &bytes) || !caerec__add(bytes, 24, &bytes))
+        return bad(p, CAEREC_ETOOBIG, "decoder prior of %zu rows overflows",
+                   dm->m);
+    return section_size(p, S_PRIO, bytes);
+}
+
 /* Sizes of everything else, checked against the section lengths before
  * anything is allocated. */
 static int check_sizes(parser *p)
@@ -509,6 +552,8 @@ static int check_sizes(parser *p)
     p->nnz = (size_t)nnz;
     /* m + 1 <= 2^32 and nnz <= len / 9: the sum cannot overflow. */
     rc = section_size(p, S_ROWS, 24 + 8 * (dm->m + 1) + 9 * p->nnz);
+    if (!rc)
+        rc = check_prior(p);
     if (rc)
         return rc;
 
@@ -705,6 +750,21 @@ static int decode_floats(parser *p, int s, float *dst, int nonneg)
     return CAEREC_OK;
 }
 
+static int decode_prior(parser *p, caerec_model *m)
+{
+    const unsigned char *d = p->sec[S_PRIO].p + 24;
+    const size_t n = caerec__prior_state_floats(m);
+    for (size_t i = 0; i < n; i++) {
+        float v = caerec__f32_from_bits(caerec__le32(d + 4 * i));
+        if (!isfinite(v))
+            return bad(p, CAEREC_ECORRUPT, "decoder prior: value %zu is %g", i,
+                       (double)v);
+        m->prior.state[i] = v;
+    }
+    m->prior.fitted = (int)p->prior_fitted;
+    return CAEREC_OK;
+}
+
 static int decode_train(parser *p, caerec_model *m)
 {
     if (caerec__train_state_alloc(m))
@@ -775,6 +835,8 @@ static int build(parser *p, caerec_model *m)
         rc = bad(p, CAEREC_ENOMEM, "out of memory for the user view");
     if (!rc)
         rc = decode_floats(p, S_WGTS, m->params.data, 0);
+    if (!rc && p->sec[S_PRIO].present)
+        rc = decode_prior(p, m);
     if (!rc && (p->flags & CAEREC_PARSE_CHECKPOINT))
         rc = decode_train(p, m);
     return rc;

@@ -126,7 +126,8 @@ int caerec__serialize(const caerec_model *m, int checkpoint, caerec_wbuf *w)
     caerec_layout L;
     if (caerec__layout(&L, &m->dims))
         return caerec__fail(CAEREC_ETOOBIG, "model sizes overflow");
-    unsigned n_sections = checkpoint ? 12 : 8;
+    const int prior = m->cfg.decoder_l2 == CAEREC_DECODER_L2_REGRESSED;
+    unsigned n_sections = (checkpoint ? 12 : 8) + (prior ? 1 : 0);
 
     /* Header; file size and CRC are filled in at the end. */
     caerec__wb_bytes(
@@ -205,6 +206,16 @@ int caerec__serialize(const caerec_model *m, int checkpoint, caerec_wbuf *w)
         begin(&s);
         caerec__wb_f32_array(w, ts->adam_v, L.total);
         end(&s, CAEREC_SEC_ADAM_V);
+    }
+
+    if (prior) {
+        begin(&s);
+        caerec__wb_u32(w, (uint32_t)m->prior.fitted);
+        caerec__wb_u32(w, 0);
+        caerec__wb_u64(w, m->dims.m);
+        caerec__wb_u64(w, m->prior.width);
+        caerec__wb_f32_array(w, m->prior.state, caerec__prior_state_floats(m));
+        end(&s, CAEREC_SEC_PRIOR);
     }
 
     size_t body = w->len;

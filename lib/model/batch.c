@@ -449,11 +449,12 @@ double caerec__l2_penalty(const caerec_model *m)
     if (!centre)
         return NAN;
     caerec__decoder_centre(m, centre);
+    const float *each = caerec__prior_centres(m);
     double wsum = 0.0;
     for (size_t h = 0; h < d; h++)
         for (size_t i = 0; i < row; i++) {
-            double dev =
-                (double)m->params.W[h * row + i] - centre[h * c2 + i % c2];
+            double dev = (double)m->params.W[h * row + i] -
+                         (each ? each[h * row + i] : centre[h * c2 + i % c2]);
             wsum += dev * dev;
         }
     sum += caerec__tensor_l2(m, CAEREC_T_W) * wsum;

@@ -34,6 +34,7 @@ void caerec__cfg_defaults(caerec_cfg *c)
     c->min_improvement = 1e-4;
     c->decoder_l2 = CAEREC_DECODER_L2_COLUMN_MEAN;
     c->decoder_l2_weight = NAN; /* resolved per row count */
+    c->decoder_l2_ridge = 0.1;
     c->encoder_norm = 0.5;
     c->encoder_norm_ref = NAN; /* resolved from the training data */
     c->seed = 42;
@@ -71,7 +72,7 @@ double caerec__decoder_l2_weight(const caerec_cfg *cfg, size_t rows)
 {
     if (!isnan(cfg->decoder_l2_weight))
         return cfg->decoder_l2_weight;
-    if (cfg->decoder_l2 != CAEREC_DECODER_L2_COLUMN_MEAN || rows >= 1500)
+    if (!caerec__decoder_l2_centred(cfg) || rows >= 1500)
         return 1.0;
     return sqrt(1500.0 / (double)(rows ? rows : 1));
 }
@@ -120,7 +121,8 @@ static const char *const orient_names[] = {"user", "item", NULL};
 static const char *const act_names[] = {"identity", "relu", "sigmoid", "tanh",
                                         "selu",     "elu",  NULL};
 static const char *const metric_names[] = {"loss", "rmse", "ndcg", NULL};
-static const char *const decoder_l2_names[] = {"zero", "column-mean", NULL};
+static const char *const decoder_l2_names[] = {"zero", "column-mean",
+                                               "regressed", NULL};
 
 #define OFF(f) offsetof(caerec_cfg, f)
 static const option_t options[] = {
@@ -160,7 +162,7 @@ static const option_t options[] = {
                                    OFF(lr_decay_steps), NULL},
     [CAEREC_OPT_MIN_IMPROVEMENT] = {"min-improvement", K_REAL, 0, 1, 0, 1,
                                     OFF(min_improvement), NULL},
-    [CAEREC_OPT_DECODER_L2] = {"decoder-l2", K_ENUM, 0, 1, 0, 0,
+    [CAEREC_OPT_DECODER_L2] = {"decoder-l2", K_ENUM, 0, 2, 0, 0,
                                OFF(decoder_l2), decoder_l2_names},
     [CAEREC_OPT_DECODER_L2_WEIGHT] = {"decoder-l2-weight", K_REAL, 0, 1e6, 0, 0,
                                       OFF(decoder_l2_weight), NULL, 1},
@@ -168,6 +170,8 @@ static const option_t options[] = {
                                  OFF(encoder_norm), NULL},
     [CAEREC_OPT_ENCODER_NORM_REF] = {"encoder-norm-ref", K_REAL, 0, 1e12, 1, 0,
                                      OFF(encoder_norm_ref), NULL, 1},
+    [CAEREC_OPT_DECODER_L2_RIDGE] = {"decoder-l2-ridge", K_REAL, 0, 1e6, 1, 0,
+                                     OFF(decoder_l2_ridge), NULL},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 

@@ -25,6 +25,7 @@ typedef struct caerec_cfg {
     int decoder_l2;           /* caerec_decoder_l2 */
     double decoder_l2_weight; /* NaN: by row count, see
                                  caerec__decoder_l2_weight */
+    double decoder_l2_ridge;  /* mu of decoder-l2 regressed */
     double encoder_norm;      /* e: rows scaled by (ref / cells)^e */
     double encoder_norm_ref;  /* NaN: the mean row length, see
                                  caerec__encoder_norm_ref */
@@ -34,6 +35,13 @@ typedef struct caerec_cfg {
     int early_stop;        /* caerec_metric */
     uint64_t max_memory;   /* 0: physical memory */
 } caerec_cfg;
+
+/* Whether the L2 on W pulls toward a centre made from the columns (the
+ * column mean, or the regressed centre that starts as it). */
+static inline int caerec__decoder_l2_centred(const caerec_cfg *cfg)
+{
+    return cfg->decoder_l2 != CAEREC_DECODER_L2_ZERO;
+}
 
 struct caerec_config {
     caerec_cfg v;
@@ -59,7 +67,7 @@ double caerec__gamma(const caerec_cfg *cfg, const double *levels,
 
 /* The multiplier of l2 on the decoder weights W: the configured one, or
  * the default for a model of `rows` rows, max(1, sqrt(1500 / rows)) with
- * decoder-l2 column-mean and 1 with zero (the spec's loss). The loss
+ * decoder-l2 column-mean or regressed and 1 with zero (the spec's loss). The loss
  * averages over the rows of a batch, so the L2 weighs, against the summed
  * likelihood of an epoch, as much as `rows` rows: a catalogue of few rows
  * has a weak prior. Toward the average column, a stronger pull then helps

@@ -58,12 +58,17 @@ int caerec__fold_in_item(const caerec_model *m, const caerec_row *hist,
     for (size_t j = 0; j < dm->n; j++)
         for (size_t c = 0; c < c2; c++)
             cc[c] += m->params.cb[j * c2 + c] / (float)dm->n;
-    /* The training's L2 on the new column: toward zero, or with decoder-l2
-     * column-mean toward the average column it starts from. */
-    if (m->cfg.decoder_l2 == CAEREC_DECODER_L2_COLUMN_MEAN)
+    /* The training's L2 on the new column: toward zero, with decoder-l2
+     * column-mean toward the average column it starts from, with regressed
+     * toward the centre of a column of these items, where it starts too. */
+    if (m->cfg.decoder_l2 == CAEREC_DECODER_L2_REGRESSED) {
+        caerec__prior_column_centre(m, hist->col, hist->nnz, prior);
+        memcpy(Wc, prior, wsz * sizeof *prior);
+    } else if (m->cfg.decoder_l2 == CAEREC_DECODER_L2_COLUMN_MEAN) {
         memcpy(prior, Wc, wsz * sizeof *prior);
-    else
+    } else {
         memset(prior, 0, wsz * sizeof *prior);
+    }
     /* Which item rows the history touches, and their new cell counts. */
     memset(level, -2, M);
     for (size_t r = 0; r < M; r++)

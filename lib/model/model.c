@@ -63,7 +63,17 @@ static int estimate(const caerec_cfg *cfg, const caerec_dataset *ds,
     add_prod(&s, dm.m + dm.n + 2, sizeof(size_t) + 2 * sizeof(int64_t), 2);
     if (cfg->orientation == CAEREC_ORIENT_ITEM) /* inference cache */
         add_prod(&s, dm.m, dm.d + 6, sizeof(float));
+    const int regressed = cfg->decoder_l2 == CAEREC_DECODER_L2_REGRESSED;
+    const size_t width = dm.d * dm.c2;
+    if (regressed) /* Wbar and dQ */
+        add_prod(&s, dm.m + 1, width, sizeof(float));
     tally t = s;
+    if (regressed) { /* solver and best-epoch copy, centres, columns' rows */
+        add_prod(&t, dm.m + 1, width, 4 * sizeof(float));
+        add_prod(&t, dm.n, width, 2 * sizeof(float));
+        if (cfg->orientation != CAEREC_ORIENT_ITEM)
+            add_prod(&t, nnz, per_cell, 1);
+    }
     /* Adam moments, gradient, best-epoch copy. */
     add_prod(&t, L.total, sizeof(float), 4);
     size_t B = cfg->batch < dm.m ? cfg->batch : dm.m;
@@ -120,6 +130,8 @@ int caerec__model_alloc(caerec_model **out, const caerec_cfg *cfg,
     m->dims = *dims;
     pthread_mutex_init(&m->cache.lock, NULL);
     int rc = caerec__params_alloc(&m->params, dims);
+    if (!rc && (rc = caerec__prior_alloc(m)))
+        caerec__params_free(&m->params);
     if (rc) {
         pthread_mutex_destroy(&m->cache.lock);
         free(m);
@@ -143,7 +155,7 @@ int caerec__train_state_alloc(caerec_model *model)
     ts->grad = caerec__calloc_array(model->params.size, sizeof(float));
     ts->w_centre = caerec__alloc_floats(model->dims.d * model->dims.c2);
     if (!ts->adam_m || !ts->adam_v || !ts->order || !ts->grad ||
-        !ts->w_centre) {
+        !ts->w_centre || caerec__prior_train_alloc(model)) {
         caerec__train_state_free(ts);
         return CAEREC_ENOMEM;
     }
@@ -263,6 +275,7 @@ CAEREC_API void caerec_model_free(caerec_model *m)
     caerec__csr_free(&m->rows);
     caerec__csr_free(&m->by_user);
     caerec__params_free(&m->params);
+    caerec__prior_free(&m->prior);
     caerec__train_state_free(m->train);
     caerec__infer_cache_free(&m->cache);
     pthread_mutex_destroy(&m->cache.lock);

@@ -9,6 +9,7 @@
 #include "data/dataset.h"
 #include "data/idmap.h"
 #include "model/config.h"
+#include "model/prior.h"
 
 #include <pthread.h>
 #include <stddef.h>
@@ -82,7 +83,8 @@ double caerec__tensor_l2(const caerec_model *m, int t);
  * W[h, j c2 + c], summed in column order (the same at any thread count). */
 void caerec__decoder_column_mean(const caerec_model *m, float *out);
 /* The point the L2 pulls W toward: zeros, or with decoder-l2 column-mean
- * the average decoder column. */
+ * (and regressed, until its first refit) the average decoder column. The
+ * regressed centres proper are caerec__prior_centres. */
 void caerec__decoder_centre(const caerec_model *m, float *out);
 
 /* State that exists only while a model can still be trained. */
@@ -123,6 +125,7 @@ struct caerec_model {
     caerec_csr by_user; /* the same with users as rows (item orientation
                            only; for user orientation it is `rows`) */
     caerec_params params;
+    caerec_prior prior;        /* decoder-l2 regressed's centres (prior.h) */
     caerec_train_state *train; /* NULL once loaded from a model file */
     caerec_infer_cache cache;
     unsigned file_format;  /* format version of the file it was loaded from */

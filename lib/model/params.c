@@ -112,7 +112,7 @@ void caerec__decoder_column_mean(const caerec_model *m, float *out)
 
 void caerec__decoder_centre(const caerec_model *m, float *out)
 {
-    if (m->cfg.decoder_l2 == CAEREC_DECODER_L2_COLUMN_MEAN)
+    if (caerec__decoder_l2_centred(&m->cfg))
         caerec__decoder_column_mean(m, out);
     else
         memset(out, 0, m->dims.d * m->dims.c2 * sizeof *out);

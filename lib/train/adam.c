@@ -31,15 +31,28 @@ typedef struct adam_consts {
     float lr, c1, c2;
 } adam_consts;
 
-/* What the L2 pulls a chunk toward: zero (centre NULL), or for a chunk of
- * W starting at W[at] the d x c2 centre, whose row h repeats every c2
- * values along W's row h of n c2 values. */
+/* What the L2 pulls a chunk toward: zero (centre and each NULL), or for a
+ * chunk of W starting at W[at] the d x c2 centre, whose row h repeats every
+ * c2 values along W's row h of n c2 values, or a centre for each value
+ * (`each`, pointing at the chunk's own: decoder-l2 regressed). */
 typedef struct l2_pull {
     const float *centre;
     size_t c2, row_len, at;
+    const float *each;
 } l2_pull;
 
-static const l2_pull TO_ZERO = {NULL, 1, 1, 0};
+static const l2_pull TO_ZERO = {NULL, 1, 1, 0, NULL};
+
+/* The pull on the chunk of W at W[at]: toward each value's own centre
+ * (`each`, W's layout) when there is one, else toward the d x c2 centre
+ * (NULL: zero). */
+static l2_pull pull_on_W(const float *centre, const float *each, size_t c2,
+                         size_t row_len, size_t at)
+{
+    if (each)
+        return (l2_pull){NULL, 1, 1, 0, each + at};
+    return centre ? (l2_pull){centre, c2, row_len, at, NULL} : TO_ZERO;
+}
 
 /* One chunk of one tensor; returns the sum of squares of theta - centre
  * before the update. */
@@ -53,7 +66,9 @@ static float adam_chunk(float *theta, float *mm, float *vv, const float *g0,
     for (size_t i = 0; i < cnt; i++) {
         float th = theta[i];
         float dev = th;
-        if (crow) {
+        if (pull.each) {
+            dev -= pull.each[i];
+        } else if (crow) {
             dev -= crow[c];
             c = c + 1 == pull.c2 ? 0 : c + 1;
             if (++pos == pull.row_len) {
@@ -100,7 +115,8 @@ static int deferred_dW_finite(const caerec_model *m, const caerec_batch_ws *ws)
  * G[:, c0:c1] (one GEMM per block), then the update of those columns.
  * Returns the sum of squares of W - centre before the step. */
 static double adam_deferred_W(caerec_model *m, caerec_batch_ws *ws, size_t off,
-                              float lam, adam_consts k, const float *centre)
+                              float lam, adam_consts k, const float *centre,
+                              const float *each)
 {
     caerec_train_state *ts = m->train;
     const int threads = m->cfg.threads;
@@ -117,7 +133,7 @@ static double adam_deferred_W(caerec_model *m, caerec_batch_ws *ws, size_t off,
 #pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
         for (size_t h = 0; h < d; h++) {
             size_t at = h * nc2 + c0;
-            l2_pull pull = centre ? (l2_pull){centre, c2, nc2, at} : TO_ZERO;
+            l2_pull pull = pull_on_W(centre, each, c2, nc2, at);
             row_sq[h] = adam_chunk(W + at, mW + at, vW + at,
                                    ws->dW_block + h * w, w, lam, k, pull);
         }
@@ -243,8 +259,8 @@ double caerec__adam_step(caerec_model *m, const float *grad,
     double penalty = 0.0;
     /* Before any update: the centre is that of the parameters the gradient
      * was taken at. */
-    const float *centre = NULL;
-    if (m->cfg.decoder_l2 == CAEREC_DECODER_L2_COLUMN_MEAN) {
+    const float *centre = NULL, *each = caerec__prior_centres(m);
+    if (!each && caerec__decoder_l2_centred(&m->cfg)) {
         caerec__decoder_centre(m, ts->w_centre);
         centre = ts->w_centre;
     }
@@ -255,7 +271,8 @@ double caerec__adam_step(caerec_model *m, const float *grad,
         const double lam_t = caerec__tensor_l2(m, t);
         const float lam = (float)lam_t;
         if (defer && t == CAEREC_T_W) {
-            penalty += lam_t * adam_deferred_W(m, ws, off, lam, k, centre);
+            penalty +=
+                lam_t * adam_deferred_W(m, ws, off, lam, k, centre, each);
             continue;
         }
         if (defer && t == CAEREC_T_V) {
@@ -272,8 +289,8 @@ double caerec__adam_step(caerec_model *m, const float *grad,
                              ? cnt - c * ADAM_CHUNK
                              : ADAM_CHUNK;
             l2_pull pull = TO_ZERO;
-            if (t == CAEREC_T_W && centre)
-                pull = (l2_pull){centre, c2, m->dims.n * c2, i0 - off};
+            if (t == CAEREC_T_W)
+                pull = pull_on_W(centre, each, c2, m->dims.n * c2, i0 - off);
             partial[c] =
                 adam_chunk(m->params.data + i0, ts->adam_m + i0,
                            ts->adam_v + i0, grad + i0, len, lam, k, pull);

@@ -86,8 +86,13 @@ CAEREC_API int caerec_model_fit(caerec_model *m, const caerec_dataset *valid,
     int rc;
     if (valid && (rc = caerec__valid_set_build(&vs, m, valid)))
         return rc;
+    /* The best epoch's parameters and, with decoder-l2 regressed, the
+     * prior they were trained toward (fold-in uses it), in one block. */
+    const size_t n_prior = caerec__prior_state_floats(m);
     float *best_params = NULL;
-    if (valid && !(best_params = caerec__alloc_floats(m->params.size))) {
+    int best_prior_fitted = 0;
+    if (valid &&
+        !(best_params = caerec__alloc_floats(m->params.size + n_prior))) {
         caerec__valid_set_free(&vs);
         return caerec__fail(
             CAEREC_ENOMEM,
@@ -121,9 +126,14 @@ CAEREC_API int caerec_model_fit(caerec_model *m, const caerec_dataset *valid,
             best_score = score;
             have_best = 1;
             best_r = r;
-            if (best_params)
+            if (best_params) {
                 memcpy(best_params, m->params.data,
                        m->params.size * sizeof(float));
+                if (n_prior)
+                    memcpy(best_params + m->params.size, m->prior.state,
+                           n_prior * sizeof(float));
+                best_prior_fitted = m->prior.fitted;
+            }
         }
         /* the first epoch is progress by definition (short-circuited:
          * its tolerance would be inf times min_improvement) */
@@ -142,6 +152,12 @@ CAEREC_API int caerec_model_fit(caerec_model *m, const caerec_dataset *valid,
     }
     if (best_params && have_best) {
         memcpy(m->params.data, best_params, m->params.size * sizeof(float));
+        if (n_prior) {
+            memcpy(m->prior.state, best_params + m->params.size,
+                   n_prior * sizeof(float));
+            m->prior.fitted = best_prior_fitted;
+            caerec__prior_update_centres(m);
+        }
         caerec__infer_cache_invalidate(m);
     }
     caerec__free_floats(best_params);

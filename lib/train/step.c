@@ -128,6 +128,7 @@ CAEREC_API int caerec_model_train_step(caerec_model *m, caerec_losses *out)
         return CAEREC_OK;
     ts->cursor = 0;
     ts->order_valid = 0;
+    caerec__prior_refit(m); /* decoder-l2 regressed: the next epoch's prior */
     ts->epoch++;
     ts->lr *= caerec__epoch_lr_decay(&m->cfg, m->dims.m);
     return 1;

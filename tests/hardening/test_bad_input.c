@@ -42,7 +42,7 @@
 #include <cmocka.h>
 
 #define UNUSED    __attribute__((unused))
-#define N_OPTIONS 28 /* CAEREC_OPT_ENCODER_NORM_REF + 1 */
+#define N_OPTIONS 29 /* CAEREC_OPT_DECODER_L2_RIDGE + 1 */
 #define MARKER    "hardening: marker message planted before the call"
 
 /* ------------------------------------------------------------------ */

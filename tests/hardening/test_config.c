@@ -25,7 +25,7 @@
 
 #include <cmocka.h>
 
-#define N_OPTIONS 28
+#define N_OPTIONS 29
 
 /* The header's description of each option. */
 typedef enum { INT, REAL, ENUM } kind;
@@ -42,7 +42,8 @@ static const char *const orient[] = {"user", "item", NULL};
 static const char *const acts[] = {"identity", "relu", "sigmoid", "tanh",
                                    "selu",     "elu",  NULL};
 static const char *const metrics[] = {"loss", "rmse", "ndcg", NULL};
-static const char *const decoder_l2s[] = {"zero", "column-mean", NULL};
+static const char *const decoder_l2s[] = {"zero", "column-mean", "regressed",
+                                          NULL};
 #define U64_MAX_D 18446744073709551615.0 /* rounds to 2^64 */
 
 static const spec specs[N_OPTIONS] = {
@@ -71,11 +72,13 @@ static const spec specs[N_OPTIONS] = {
     {CAEREC_OPT_MAX_MEMORY, "max-memory", INT, 0, U64_MAX_D, 0, 0, NULL},
     {CAEREC_OPT_LR_DECAY_STEPS, "lr-decay-steps", INT, 0, 1e9, 0, 0, NULL},
     {CAEREC_OPT_MIN_IMPROVEMENT, "min-improvement", REAL, 0, 1, 0, 1, NULL},
-    {CAEREC_OPT_DECODER_L2, "decoder-l2", ENUM, 0, 1, 0, 0, decoder_l2s},
+    {CAEREC_OPT_DECODER_L2, "decoder-l2", ENUM, 0, 2, 0, 0, decoder_l2s},
     {CAEREC_OPT_DECODER_L2_WEIGHT, "decoder-l2-weight", REAL, 0, INFINITY, 0, 0,
      NULL},
     {CAEREC_OPT_ENCODER_NORM, "encoder-norm", REAL, 0, 1, 0, 0, NULL},
     {CAEREC_OPT_ENCODER_NORM_REF, "encoder-norm-ref", REAL, 0, 1e12, 1, 0,
+     NULL},
+    {CAEREC_OPT_DECODER_L2_RIDGE, "decoder-l2-ridge", REAL, 0, 1e6, 1, 0,
      NULL},
 };
 

@@ -107,6 +107,12 @@ static inline void assert_same_model(const caerec_model *a,
     assert_int_equal(a->params.size, b->params.size);
     assert_memory_equal(a->params.data, b->params.data,
                         a->params.size * sizeof(float));
+    assert_int_equal(a->prior.fitted, b->prior.fitted);
+    assert_int_equal(caerec__prior_state_floats(a),
+                     caerec__prior_state_floats(b));
+    if (caerec__prior_state_floats(a))
+        assert_memory_equal(a->prior.state, b->prior.state,
+                            caerec__prior_state_floats(a) * sizeof(float));
     assert_same_predictions(a, b);
 }
 

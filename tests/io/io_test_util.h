@@ -18,11 +18,12 @@ typedef struct small_spec {
     size_t n_users, n_items;
     uint64_t seed;
     double dropout;
+    int regressed; /* decoder-l2 regressed (0: the default) */
 } small_spec;
 
 #define SMALL_SPEC_INIT                                                        \
     {                                                                          \
-        CAEREC_ORIENT_USER, 5, 2, 9, 7, 7, 0.25                                \
+        CAEREC_ORIENT_USER, 5, 2, 9, 7, 7, 0.25, 0                             \
     }
 
 static inline void io_check(int rc, const char *what)
@@ -93,6 +94,9 @@ static inline caerec_config *small_config(const small_spec *s)
              "dropout");
     io_check(caerec_config_set_int(cfg, CAEREC_OPT_SEED, (int64_t)s->seed),
              "seed");
+    if (s->regressed)
+        io_check(caerec_config_set(cfg, "decoder-l2", "regressed"),
+                 "decoder-l2");
     return cfg;
 }
 

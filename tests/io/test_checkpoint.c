@@ -74,11 +74,13 @@ static void state_survives(void **state)
 }
 
 /* 2 epochs straight vs. `steps_before` steps, checkpoint, load, and the
- * rest of the 2 epochs. */
-static void check_resume(int orientation, int steps_before)
+ * rest of the 2 epochs. With decoder-l2 regressed the first epoch's end
+ * fits the prior the second trains toward and refits from. */
+static void check_resume_spec(int orientation, int steps_before, int regressed)
 {
     small_spec s = SMALL_SPEC_INIT;
     s.orientation = orientation;
+    s.regressed = regressed;
     s.n_users = 11;
     s.n_items = 9;
     caerec_model *straight = small_model(&s);
@@ -99,8 +101,19 @@ static void check_resume(int orientation, int steps_before)
                         straight->params.size * sizeof(float));
     assert_same_train_state(straight, resumed);
     assert_same_predictions(straight, resumed);
+    assert_int_equal(straight->prior.fitted, regressed);
+    assert_same_model(straight, resumed); /* the prior's state too */
+    if (regressed) /* and the centres the next epoch would pull toward */
+        assert_memory_equal(straight->prior.centre, resumed->prior.centre,
+                            straight->dims.d * straight->dims.n *
+                                straight->dims.c2 * sizeof(float));
     caerec_model_free(resumed);
     caerec_model_free(straight);
+}
+
+static void check_resume(int orientation, int steps_before)
+{
+    check_resume_spec(orientation, steps_before, 0);
 }
 
 static void resume_at_epoch_boundary(void **state)
@@ -124,6 +137,19 @@ static void resume_from_start(void **state)
 {
     (void)state;
     check_resume(CAEREC_ORIENT_USER, 0);
+}
+
+/* decoder-l2 regressed: its Wbar and dQ travel in the checkpoint, so a run
+ * resumed before, at and after the first refit is bit-identical. */
+static void resume_with_regressed_prior(void **state)
+{
+    (void)state;
+    for (int o = 0; o < 2; o++) {
+        int orientation = o ? CAEREC_ORIENT_ITEM : CAEREC_ORIENT_USER;
+        check_resume_spec(orientation, 1, 1);
+        check_resume_spec(orientation, 3, 1);
+        check_resume_spec(orientation, 4, 1);
+    }
 }
 
 static void model_file_cannot_checkpoint(void **state)
@@ -164,6 +190,7 @@ int main(void)
         cmocka_unit_test(resume_at_epoch_boundary),
         cmocka_unit_test(resume_mid_epoch),
         cmocka_unit_test(resume_from_start),
+        cmocka_unit_test(resume_with_regressed_prior),
         cmocka_unit_test(model_file_cannot_checkpoint),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -28,10 +28,11 @@ typedef struct {
 } image;
 
 /* The image of a tiny model (or checkpoint, mid-epoch). */
-static image make_image(int orientation, int checkpoint)
+static image make_image_spec(int orientation, int checkpoint, int regressed)
 {
     small_spec s = SMALL_SPEC_INIT;
     s.orientation = orientation;
+    s.regressed = regressed;
     s.n_users = 6; /* > batch: one step stays mid-epoch */
     s.n_items = 3;
     caerec_model *m = small_model(&s);
@@ -42,6 +43,11 @@ static image make_image(int orientation, int checkpoint)
     caerec_model_free(m);
     image im = {w.data, w.len};
     return im;
+}
+
+static image make_image(int orientation, int checkpoint)
+{
+    return make_image_spec(orientation, checkpoint, 0);
 }
 
 /* Loads and expects `code` with a message naming the buffer. */
@@ -369,6 +375,41 @@ static void swap_levels(unsigned char *p)
     memcpy(p + 8, t, 8);
 }
 
+static void set_u64_m1(unsigned char *p) { caerec__put_le64(p, UINT64_MAX); }
+
+/* PRIO (decoder-l2 regressed): its flag, sizes and values are checked, and
+ * it is there exactly when the configuration says regressed. */
+static void prior_section_checks(void **state)
+{
+    (void)state;
+    /* 3 item rows, batch 4: the one step ends an epoch and fits the prior */
+    image im = make_image_spec(CAEREC_ORIENT_ITEM, 0, 1);
+    caerec_model *m = NULL;
+    assert_int_equal(caerec_model_load_buffer(&m, im.img, im.size), 0);
+    assert_int_equal(m->prior.fitted, 1);
+    caerec_model_free(m);
+    edited(&im, "PRIO", 0, set_u32_big, CAEREC_ECORRUPT, "fit flag");
+    edited(&im, "PRIO", 8, set_u64_big, CAEREC_ECORRUPT, "decoder prior is");
+    edited(&im, "PRIO", 16, set_u64_m1, CAEREC_ECORRUPT, "decoder prior is");
+    edited(&im, "PRIO", 24, set_nan, CAEREC_ECORRUPT, "decoder prior: value 0");
+    edited(&im, "PRIO", 28, set_inf, CAEREC_ECORRUPT, "decoder prior: value 1");
+    unsigned char *k = config_record(&im, "decoder-l2");
+    assert_int_equal(caerec__le64(k + 18), CAEREC_DECODER_L2_REGRESSED);
+    caerec__put_le64(k + 18, CAEREC_DECODER_L2_COLUMN_MEAN);
+    img_fix_crc(im.img, im.size);
+    expect_fail(im.img, im.size, CAEREC_ECORRUPT, "has a 'PRIO' section");
+    free(im.img);
+    for (int ck = 0; ck < 2; ck++) { /* regressed without its section */
+        image plain = make_image(CAEREC_ORIENT_USER, ck);
+        k = config_record(&plain, "decoder-l2");
+        caerec__put_le64(k + 18, CAEREC_DECODER_L2_REGRESSED);
+        img_fix_crc(plain.img, plain.size);
+        expect_fail(plain.img, plain.size, CAEREC_ECORRUPT,
+                    "no 'PRIO' section");
+        free(plain.img);
+    }
+}
+
 static void inconsistent_contents(void **state)
 {
     (void)state;
@@ -534,6 +575,7 @@ int main(void)
         cmocka_unit_test(unknown_config_keys),
         cmocka_unit_test(nan_encoder_norm_ref),
         cmocka_unit_test(inconsistent_contents),
+        cmocka_unit_test(prior_section_checks),
         cmocka_unit_test(huge_dimensions),
         cmocka_unit_test(checkpoint_state_checks),
     };

@@ -59,7 +59,7 @@ static void every_option_has_a_key(void **state)
         assert_int_equal(is_int, type == CAEREC_FMT_CFG_INT);
         caerec_config_free(cfg);
     }
-    assert_int_equal(n, 28);
+    assert_int_equal(n, 29);
     assert_null(caerec__cfg_key(n, NULL, NULL));
 }
 
@@ -120,6 +120,20 @@ static void roundtrip_item_orientation(void **state)
     s.orientation = CAEREC_ORIENT_ITEM;
     check_roundtrip(s, 0);
     check_roundtrip(s, 1);
+}
+
+/* decoder-l2 regressed: the prior's state (Wbar, dQ and whether they hold
+ * a fit) is in the file, before and after the first refit. */
+static void roundtrip_regressed_prior(void **state)
+{
+    (void)state;
+    for (int o = 0; o < 2; o++) {
+        small_spec s = SMALL_SPEC_INIT;
+        s.orientation = o ? CAEREC_ORIENT_ITEM : CAEREC_ORIENT_USER;
+        s.regressed = 1;
+        check_roundtrip(s, 0);
+        check_roundtrip(s, 2);
+    }
 }
 
 static void roundtrip_implicit_only(void **state)
@@ -320,6 +334,7 @@ int main(void)
         cmocka_unit_test(every_option_has_a_key),
         cmocka_unit_test(roundtrip_user_orientation),
         cmocka_unit_test(roundtrip_item_orientation),
+        cmocka_unit_test(roundtrip_regressed_prior),
         cmocka_unit_test(roundtrip_implicit_only),
         cmocka_unit_test(roundtrip_ratings_only),
         cmocka_unit_test(roundtrip_config_values),

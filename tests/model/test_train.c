@@ -538,8 +538,8 @@ static void test_deferred_dW_dV_match_whole_gradient(void **state)
 }
 
 /* W's values before a step, and each one's deviation from the centre the
- * L2 pulls it toward (its column mean, or zero): d * n * c2 floats each,
- * freed by the caller. */
+ * L2 pulls it toward (its column mean, its column's regressed centre, or
+ * zero): d * n * c2 floats each, freed by the caller. */
 static void decoder_before_step(const caerec_model *m, float **before,
                                 float **dev)
 {
@@ -550,20 +550,23 @@ static void decoder_before_step(const caerec_model *m, float **before,
     assert_true(centre && *before && *dev);
     caerec__decoder_centre(m, centre);
     memcpy(*before, m->params.W, d * row * sizeof **before);
+    const float *each = caerec__prior_centres(m);
     for (size_t i = 0; i < d * row; i++)
-        (*dev)[i] = (*before)[i] - centre[i / row * c2 + i % c2];
+        (*dev)[i] =
+            (*before)[i] - (each ? each[i] : centre[i / row * c2 + i % c2]);
     free(centre);
 }
 
 /* Adam's first step from zeroed moments moves every value by lr times the
  * sign of its gradient: with a zero data gradient, that is the sign of the
  * L2's pull, so each W value must step toward its column mean (or toward
- * zero), and the penalty the step reports must be the one at the start. */
+ * zero, or with decoder-l2 regressed after an epoch toward its column's own
+ * centre), and the penalty the step reports must be the one at the start. */
 static void test_l2_pulls_decoder_toward_centre(void **state)
 {
     (void)state;
     caerec_dataset *ds = synth(60, 40, 10, 21);
-    for (int rule = 0; rule < 2; rule++) {
+    for (int rule = 0; rule < 3; rule++) {
         caerec_config *cfg = small_config("item");
         assert_int_equal(caerec_config_set(cfg, "l2", "1"), 0);
         assert_int_equal(
@@ -571,6 +574,10 @@ static void test_l2_pulls_decoder_toward_centre(void **state)
         caerec_model *m;
         assert_int_equal(caerec_model_create(&m, cfg, ds), 0);
         assert_true(caerec_model_train_step(m, NULL) >= 0);
+        if (rule == CAEREC_DECODER_L2_REGRESSED) {
+            assert_int_equal(caerec_model_train_epoch(m, NULL), 0);
+            assert_non_null(caerec__prior_centres(m));
+        }
         caerec_train_state *ts = m->train;
         const size_t size = m->params.size;
         memset(ts->adam_m, 0, size * sizeof(float));

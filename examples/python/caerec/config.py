@@ -13,7 +13,7 @@ OPTIONS = ("orientation", "hidden", "c1", "c2", "act-in", "act-hidden",
            "lr-decay", "batch", "epochs", "patience", "seed", "threads",
            "like-threshold", "early-stop", "max-memory", "lr-decay-steps",
            "min-improvement", "decoder-l2", "decoder-l2-weight",
-           "encoder-norm", "encoder-norm-ref")
+           "encoder-norm", "encoder-norm-ref", "decoder-l2-ridge")
 _INDEX = {name: i for i, name in enumerate(OPTIONS)}
 
 #: enum-valued options: their value names in enum order
@@ -23,13 +23,13 @@ ENUMS = {
     "act-hidden": ("identity", "relu", "sigmoid", "tanh", "selu", "elu"),
     "act-out": ("identity", "relu", "sigmoid", "tanh", "selu", "elu"),
     "early-stop": ("loss", "rmse", "ndcg"),
-    "decoder-l2": ("zero", "column-mean"),
+    "decoder-l2": ("zero", "column-mean", "regressed"),
 }
 #: options holding real numbers (the rest are integers or enums)
 REAL_OPTIONS = frozenset(("dropout", "alpha", "beta", "gamma", "l2", "lr",
                           "lr-decay", "like-threshold", "min-improvement",
                           "decoder-l2-weight", "encoder-norm",
-                          "encoder-norm-ref"))
+                          "encoder-norm-ref", "decoder-l2-ridge"))
 
 
 def option_name(name):
