@@ -21,7 +21,8 @@ static const char *const activation_names[] = {"identity", "relu", "sigmoid",
                                                "tanh",     "selu", "elu"};
 static const char *const orientation_names[] = {"user", "item"};
 static const char *const metric_names[] = {"loss", "rmse", "ndcg"};
-static const char *const decoder_l2_names[] = {"zero", "column-mean"};
+static const char *const decoder_l2_names[] = {"zero", "column-mean",
+                                               "regressed"};
 
 static const char *enum_name(caerec_option opt, int64_t v)
 {
@@ -44,7 +45,7 @@ static const char *enum_name(caerec_option opt, int64_t v)
         break;
     case CAEREC_OPT_DECODER_L2:
         names = decoder_l2_names;
-        n = 2;
+        n = sizeof decoder_l2_names / sizeof decoder_l2_names[0];
         break;
     default: return NULL;
     }
@@ -65,7 +66,8 @@ static int is_real(caerec_option opt)
     case CAEREC_OPT_MIN_IMPROVEMENT:
     case CAEREC_OPT_DECODER_L2_WEIGHT:
     case CAEREC_OPT_ENCODER_NORM:
-    case CAEREC_OPT_ENCODER_NORM_REF: return 1;
+    case CAEREC_OPT_ENCODER_NORM_REF:
+    case CAEREC_OPT_DECODER_L2_RIDGE: return 1;
     default: return 0;
     }
 }

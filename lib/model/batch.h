@@ -24,6 +24,7 @@ enum {
     CAEREC_PHASE_BACK_DEC, /* dW, dc, dH, g' */
     CAEREC_PHASE_BACK_ENC, /* dV, dE */
     CAEREC_PHASE_OPTIMIZER,
+    CAEREC_PHASE_PRIOR, /* decoder-l2 regressed's refit at an epoch's end */
     CAEREC_N_PHASES
 };
 

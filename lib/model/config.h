@@ -67,8 +67,8 @@ double caerec__gamma(const caerec_cfg *cfg, const double *levels,
 
 /* The multiplier of l2 on the decoder weights W: the configured one, or
  * the default for a model of `rows` rows, max(1, sqrt(1500 / rows)) with
- * decoder-l2 column-mean or regressed and 1 with zero (the spec's loss). The loss
- * averages over the rows of a batch, so the L2 weighs, against the summed
+ * decoder-l2 column-mean or regressed and 1 with zero (the spec's loss). The
+ * loss averages over the rows of a batch, so the L2 weighs, against the summed
  * likelihood of an epoch, as much as `rows` rows: a catalogue of few rows
  * has a weak prior. Toward the average column, a stronger pull then helps
  * (ML-100K with 166 / 409 of its items, validation RMSE -0.030 / -0.007

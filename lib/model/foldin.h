@@ -5,7 +5,9 @@
  * training objective would have for a cell (i, u) (the sampling NLL
  * -log P(u | i) with u joining the softmax over users, the rating NLL and
  * the gamma term on rated cells), averaged over the m item rows like the
- * training loss, plus lambda/2 |W_u|^2. The result keeps the spec's
+ * training loss, plus the training's L2 on the column (toward zero, the
+ * mean column, or with decoder-l2 regressed the centre of a column of
+ * these items, prior.h). The result keeps the spec's
  * meaning: P(u | i) over the users plus the new one, then P(i | u) by
  * renormalising pi_i P(u | i) over items. */
 #ifndef CAEREC_MODEL_FOLDIN_H

@@ -34,8 +34,8 @@ int caerec__prior_alloc(caerec_model *m)
     pr->width = m->dims.d * m->dims.c2;
     if (!regressed(m))
         return CAEREC_OK;
-    pr->state = caerec__calloc_array(caerec__prior_state_floats(m),
-                                     sizeof(float));
+    pr->state =
+        caerec__calloc_array(caerec__prior_state_floats(m), sizeof(float));
     return pr->state ? CAEREC_OK : CAEREC_ENOMEM;
 }
 
@@ -79,7 +79,7 @@ static void apply_X(const caerec_model *m, const float *x, float *out)
 {
     const caerec_csr *cr = col_rows(m);
     const size_t w = m->prior.width, n = m->dims.n;
-#pragma omp parallel for num_threads(m->cfg.threads) if (m->cfg.threads > 1) \
+#pragma omp parallel for num_threads(m->cfg.threads) if (m->cfg.threads > 1)   \
     schedule(static)
     for (size_t j = 0; j < n; j++) {
         float *o = out + j * w;
@@ -103,7 +103,7 @@ static void apply_XT(const caerec_model *m, const float *y, const float *x,
 {
     const caerec_csr *rows = &m->rows, *cr = col_rows(m);
     const size_t w = m->prior.width, M = m->dims.m;
-#pragma omp parallel for num_threads(m->cfg.threads) if (m->cfg.threads > 1) \
+#pragma omp parallel for num_threads(m->cfg.threads) if (m->cfg.threads > 1)   \
     schedule(static)
     for (size_t r = 0; r < M; r++) {
         float *o = out + r * w;

@@ -128,7 +128,9 @@ CAEREC_API int caerec_model_train_step(caerec_model *m, caerec_losses *out)
         return CAEREC_OK;
     ts->cursor = 0;
     ts->order_valid = 0;
+    t0 = caerec__now();
     caerec__prior_refit(m); /* decoder-l2 regressed: the next epoch's prior */
+    ts->ws->phase_seconds[CAEREC_PHASE_PRIOR] += caerec__now() - t0;
     ts->epoch++;
     ts->lr *= caerec__epoch_lr_decay(&m->cfg, m->dims.m);
     return 1;

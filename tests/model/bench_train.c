@@ -88,7 +88,7 @@ int main(int argc, char **argv)
         }
         const char *names[] = {"encoder",     "decoder",      "output+softmax",
                                "back-output", "back-decoder", "back-encoder",
-                               "optimizer"};
+                               "optimizer",   "prior-refit"};
         const caerec_batch_ws *ws = m->train->ws;
         double phase_total = 0;
         for (int p = 0; p < CAEREC_N_PHASES; p++)

@@ -168,8 +168,7 @@ static void test_first_epoch_is_column_mean(void **state)
     assert_int_equal(caerec_model_train_epoch(a, NULL), 0);
     assert_int_equal(caerec_model_train_epoch(b, NULL), 0);
     assert_memory_not_equal(a->params.W, b->params.W,
-                            a->dims.d * a->dims.n * a->dims.c2 *
-                                sizeof(float));
+                            a->dims.d * a->dims.n * a->dims.c2 * sizeof(float));
     caerec_model_free(a);
     caerec_model_free(b);
     caerec_dataset_free(ds);
