@@ -18,6 +18,8 @@ def main():
     ap.add_argument("--data", required=True)
     ap.add_argument("--datasets", default="ml-100k,ml-1m")
     ap.add_argument("--mu", type=float, default=0.1)
+    ap.add_argument("--item-fraction", type=float, default=1.0,
+                    help="as run.py: a seeded fraction of the items")
     args = ap.parse_args()
     names = args.datasets.split(",")
     if common.report_missing(args.data, names):
@@ -25,7 +27,7 @@ def main():
     print("dataset  orientation  rows  mean diag  median diag  "
           "mu/mean  mu/median")
     for name in names:
-        train, _ = common.read_protocol(args.data, name)
+        train, _ = common.read_protocol(args.data, name, args.item_fraction)
         (u, i, _), _ = common.carve(train)
         _, ui = np.unique(u, return_inverse=True)
         _, ii = np.unique(i, return_inverse=True)

@@ -833,6 +833,11 @@ static int build(parser *p, caerec_model *m)
     if (!rc && m->cfg.orientation == CAEREC_ORIENT_ITEM &&
         caerec__csr_transpose(&m->by_user, &m->rows))
         rc = bad(p, CAEREC_ENOMEM, "out of memory for the user view");
+    /* Writers store the resolved mu; a NaN one is resolved as at creation
+     * (the same rows give the same number). */
+    if (!rc)
+        m->cfg.decoder_l2_ridge =
+            caerec__prior_ridge(m->cfg.decoder_l2_ridge, &m->rows);
     if (!rc)
         rc = decode_floats(p, S_WGTS, m->params.data, 0);
     if (!rc && p->sec[S_PRIO].present)

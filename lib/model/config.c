@@ -34,7 +34,7 @@ void caerec__cfg_defaults(caerec_cfg *c)
     c->min_improvement = 1e-4;
     c->decoder_l2 = CAEREC_DECODER_L2_COLUMN_MEAN;
     c->decoder_l2_weight = NAN; /* resolved per row count */
-    c->decoder_l2_ridge = 0.1;
+    c->decoder_l2_ridge = NAN; /* resolved from the training data */
     c->encoder_norm = 0.5;
     c->encoder_norm_ref = NAN; /* resolved from the training data */
     c->seed = 42;
@@ -171,7 +171,7 @@ static const option_t options[] = {
     [CAEREC_OPT_ENCODER_NORM_REF] = {"encoder-norm-ref", K_REAL, 0, 1e12, 1, 0,
                                      OFF(encoder_norm_ref), NULL, 1},
     [CAEREC_OPT_DECODER_L2_RIDGE] = {"decoder-l2-ridge", K_REAL, 0, 1e6, 1, 0,
-                                     OFF(decoder_l2_ridge), NULL},
+                                     OFF(decoder_l2_ridge), NULL, 1},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 

@@ -25,7 +25,8 @@ typedef struct caerec_cfg {
     int decoder_l2;           /* caerec_decoder_l2 */
     double decoder_l2_weight; /* NaN: by row count, see
                                  caerec__decoder_l2_weight */
-    double decoder_l2_ridge;  /* mu of decoder-l2 regressed */
+    double decoder_l2_ridge;  /* mu of decoder-l2 regressed; NaN: from the
+                                 data, see caerec__prior_ridge */
     double encoder_norm;      /* e: rows scaled by (ref / cells)^e */
     double encoder_norm_ref;  /* NaN: the mean row length, see
                                  caerec__encoder_norm_ref */

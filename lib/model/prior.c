@@ -8,6 +8,7 @@
 #include "common/alloc.h"
 #include "model/model.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,24 @@ static const caerec_csr *col_rows(const caerec_model *m)
 {
     return m->cfg.orientation == CAEREC_ORIENT_ITEM ? &m->by_user
                                                     : &m->prior.col_rows;
+}
+
+double caerec__prior_ridge(double configured, const caerec_csr *rows)
+{
+    if (!isnan(configured))
+        return configured;
+    size_t *count = calloc(rows->n_cols ? rows->n_cols : 1, sizeof *count);
+    if (!count) /* only a default's precision is lost */
+        return CAEREC_PRIOR_RIDGE_SCALE;
+    for (size_t i = 0; i < rows->nnz; i++)
+        count[rows->col[i]]++;
+    double diag = 0.0;
+    for (size_t j = 0; j < rows->n_cols; j++)
+        if (count[j])
+            diag += 1.0 / (double)count[j];
+    free(count);
+    diag /= (double)(rows->n_rows ? rows->n_rows : 1);
+    return diag > 0 ? CAEREC_PRIOR_RIDGE_SCALE * diag : 1.0;
 }
 
 size_t caerec__prior_state_floats(const caerec_model *m)

@@ -48,6 +48,17 @@ typedef struct caerec_prior {
 
 struct caerec_model;
 
+/* The default mu, as a multiple of the mean diagonal of X^T X. */
+#define CAEREC_PRIOR_RIDGE_SCALE 4.0
+
+/* mu: the configured decoder-l2-ridge, or for NaN CAEREC_PRIOR_RIDGE_SCALE
+ * times the mean diagonal of X^T X over the model's rows (`rows`, model
+ * orientation), (1/m) sum_j 1/|R_j|. That diagonal is what the data weigh
+ * on each row's shift; a ridge relative to it shrinks the shifts alike on
+ * any catalogue, where a constant lets them follow the columns when rows
+ * hold many short columns (docs/model.md). */
+double caerec__prior_ridge(double configured, const caerec_csr *rows);
+
 /* Floats of the persistent state, Wbar and dQ: width * (m + 1). */
 size_t caerec__prior_state_floats(const struct caerec_model *m);
 

@@ -88,7 +88,8 @@ static int nan_is_default(const spec *s)
 {
     return s->opt == CAEREC_OPT_LIKE_THRESHOLD || s->opt == CAEREC_OPT_GAMMA ||
            s->opt == CAEREC_OPT_DECODER_L2_WEIGHT ||
-           s->opt == CAEREC_OPT_ENCODER_NORM_REF;
+           s->opt == CAEREC_OPT_ENCODER_NORM_REF ||
+           s->opt == CAEREC_OPT_DECODER_L2_RIDGE;
 }
 
 static caerec_config *new_config(void)
@@ -452,11 +453,13 @@ static void test_model_config_copy(void **state)
     /* The model's options are the caller's, except that a NaN gamma is
      * resolved for the training scale: 12 / (5 - 1)^2 = 0.75 on 1..5, and
      * a NaN decoder-l2-weight for the row count (items here):
-     * sqrt(1500 / rows) below 1500 rows, and a NaN encoder-norm-ref to the
-     * mean row length. */
+     * sqrt(1500 / rows) below 1500 rows, a NaN encoder-norm-ref to the
+     * mean row length, and a NaN decoder-l2-ridge from the rows' columns
+     * (its value: tests/model/test_prior.c). */
     for (int o = 0; o < N_OPTIONS; o++)
         if (o != CAEREC_OPT_GAMMA && o != CAEREC_OPT_DECODER_L2_WEIGHT &&
-            o != CAEREC_OPT_ENCODER_NORM_REF)
+            o != CAEREC_OPT_ENCODER_NORM_REF &&
+            o != CAEREC_OPT_DECODER_L2_RIDGE)
             assert_true(same(get_d(got, (caerec_option)o),
                              get_d(cfg, (caerec_option)o)));
     assert_true(isnan(get_d(cfg, CAEREC_OPT_GAMMA)));
@@ -466,6 +469,9 @@ static void test_model_config_copy(void **state)
     assert_true(rows > 0 && rows < 1500);
     assert_true(get_d(got, CAEREC_OPT_DECODER_L2_WEIGHT) ==
                 sqrt(1500.0 / rows));
+    assert_true(isnan(get_d(cfg, CAEREC_OPT_DECODER_L2_RIDGE)));
+    assert_true(isfinite(get_d(got, CAEREC_OPT_DECODER_L2_RIDGE)) &&
+                get_d(got, CAEREC_OPT_DECODER_L2_RIDGE) > 0);
     assert_true(isnan(get_d(cfg, CAEREC_OPT_ENCODER_NORM_REF)));
     assert_true(get_d(got, CAEREC_OPT_ENCODER_NORM_REF) ==
                 (double)caerec_dataset_n_cells(ds) / rows);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "data/dataset.h"
 #include "data/synthetic.h"
 #include "model/model.h"
 #include "model/prior.h"
@@ -197,6 +198,41 @@ static void test_fold_in_centre_is_the_training_centre(void **state)
     caerec_dataset_free(ds);
 }
 
+/* The default mu is CAEREC_PRIOR_RIDGE_SCALE times the mean diagonal of
+ * X^T X, computed here from the dataset's cells: (1/m) sum over columns of
+ * 1/|R_j|. A configured mu is kept. */
+static void test_default_ridge_from_the_data(void **state)
+{
+    (void)state;
+    caerec_dataset *ds = synth(70, 30, 8, 23);
+    const char *orient[] = {"user", "item"};
+    for (int o = 0; o < 2; o++) {
+        caerec_model *m = trained(ds, orient[o], "regressed", 0);
+        size_t n_cols = o ? ds->users.n : ds->items.n;
+        size_t n_rows = o ? ds->items.n : ds->users.n;
+        size_t *count = calloc(n_cols, sizeof *count);
+        assert_non_null(count);
+        for (size_t c = 0; c < ds->n_cells; c++)
+            count[o ? ds->cell_user[c] : ds->cell_item[c]]++;
+        double diag = 0;
+        for (size_t j = 0; j < n_cols; j++)
+            diag += count[j] ? 1.0 / (double)count[j] : 0.0;
+        double want = CAEREC_PRIOR_RIDGE_SCALE * diag / (double)n_rows;
+        assert_true(fabs(m->cfg.decoder_l2_ridge - want) <= 1e-12 * want);
+        free(count);
+        caerec_model_free(m);
+    }
+    caerec_config *cfg;
+    assert_int_equal(caerec_config_create(&cfg), 0);
+    assert_int_equal(caerec_config_set(cfg, "decoder-l2-ridge", "0.25"), 0);
+    caerec_model *m;
+    assert_int_equal(caerec_model_create(&m, cfg, ds), 0);
+    assert_true(m->cfg.decoder_l2_ridge == 0.25);
+    caerec_model_free(m);
+    caerec_config_free(cfg);
+    caerec_dataset_free(ds);
+}
+
 /* The refit from the same state gives the same bits with 1 and 2
  * threads. */
 static void test_refit_thread_independent(void **state)
@@ -233,6 +269,7 @@ int main(void)
         cmocka_unit_test(test_first_epoch_is_column_mean),
         cmocka_unit_test(test_fold_in_centre_is_the_training_centre),
         cmocka_unit_test(test_refit_thread_independent),
+        cmocka_unit_test(test_default_ridge_from_the_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
