@@ -450,10 +450,14 @@ typedef enum caerec_option {
                                            when the model is created */
     CAEREC_OPT_DECODER_L2_RIDGE = 28   /**< "decoder-l2-ridge": mu > 0, the
                                            ridge strength of decoder-l2
-                                           regressed's regression (the
-                                           prior precision of the shifts
-                                           dQ relative to the columns'
-                                           residual); default 0.1 */
+                                           regressed's regression of the
+                                           columns on their rows; NaN
+                                           (default) means 4 times the
+                                           mean diagonal of that
+                                           regression's X^T X, i.e.
+                                           (4 / rows) sum over columns of
+                                           1 / (the column's cells), fixed
+                                           when the model is created */
 } caerec_option;
 
 /** Creates a configuration holding the defaults. Errors: CAEREC_EINVAL,
@@ -472,7 +476,7 @@ CAEREC_API int caerec_config_set_int(caerec_config *cfg, caerec_option opt,
 /** Sets a real-valued option (integer options also accept integral reals).
  *  Errors as caerec_config_set_int; NaN is rejected except by the options
  *  whose default it is (like-threshold, gamma, decoder-l2-weight,
- *  encoder-norm-ref), where it restores that default. */
+ *  encoder-norm-ref, decoder-l2-ridge), where it restores that default. */
 CAEREC_API int caerec_config_set_double(caerec_config *cfg, caerec_option opt,
                                         double value);
 /** Sets an option by name from text, as the command-line tool does:

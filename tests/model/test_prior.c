@@ -233,6 +233,52 @@ static void test_default_ridge_from_the_data(void **state)
     caerec_dataset_free(ds);
 }
 
+/* Early stopping restores the prior of the epoch it keeps with that
+ * epoch's weights (fold-in and a resumed run use it): the callback copies
+ * the state after each improving epoch. */
+typedef struct {
+    const caerec_model *m;
+    float *kept;
+    unsigned kept_epoch, epochs;
+} kept_prior;
+
+static int copy_improved(const caerec_epoch_report *r, void *user)
+{
+    kept_prior *k = user;
+    k->epochs = r->epoch;
+    if (r->improved) {
+        memcpy(k->kept, k->m->prior.state,
+               caerec__prior_state_floats(k->m) * sizeof(float));
+        k->kept_epoch = r->epoch;
+    }
+    return 0;
+}
+
+static void test_early_stopping_keeps_the_prior(void **state)
+{
+    (void)state;
+    caerec_dataset *all = synth(120, 60, 14, 29), *train, *valid;
+    assert_int_equal(caerec_dataset_split(&train, &valid, all, 0.2, 4), 0);
+    caerec_model *m = trained(train, "item", "regressed", 0);
+    m->cfg.epochs = 30;
+    m->cfg.patience = 3;
+    m->cfg.lr = 0.05; /* overfits fast, so the kept epoch is not the last */
+    kept_prior k = {m, malloc(caerec__prior_state_floats(m) * sizeof(float)),
+                    0, 0};
+    assert_non_null(k.kept);
+    caerec_epoch_report best = CAEREC_EPOCH_REPORT_INIT;
+    assert_int_equal(caerec_model_fit(m, valid, copy_improved, &k, &best), 0);
+    assert_true(k.kept_epoch < k.epochs);
+    assert_int_equal(best.epoch, k.kept_epoch);
+    assert_memory_equal(k.kept, m->prior.state,
+                        caerec__prior_state_floats(m) * sizeof(float));
+    free(k.kept);
+    caerec_model_free(m);
+    caerec_dataset_free(train);
+    caerec_dataset_free(valid);
+    caerec_dataset_free(all);
+}
+
 /* The refit from the same state gives the same bits with 1 and 2
  * threads. */
 static void test_refit_thread_independent(void **state)
@@ -270,6 +316,7 @@ int main(void)
         cmocka_unit_test(test_fold_in_centre_is_the_training_centre),
         cmocka_unit_test(test_refit_thread_independent),
         cmocka_unit_test(test_default_ridge_from_the_data),
+        cmocka_unit_test(test_early_stopping_keeps_the_prior),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
