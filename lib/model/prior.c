@@ -150,9 +150,9 @@ static double dot(const float *a, const float *b, size_t n)
     return s;
 }
 
-/* A column-major n x width copy of the layout-[h][j c2 + c] matrix src
- * minus base (per [h c2 + c]), or from a column-major one back (adding
- * base): W's layout and the solver's. */
+/* W's layout holds column j's value k = h c2 + c at W[h n c2 + j c2 + c],
+ * the solver's at cols[j width + k]. columns_from_W: cols = W - base;
+ * columns_to_W: W = base + cols (base: one column, width values). */
 static void columns_from_W(const caerec_model *m, const float *W,
                            const float *base, float *out)
 {

@@ -11,26 +11,13 @@
 
 #include "data/dataset.h"
 #include "data/synthetic.h"
+#include "synth_util.h"
 #include "model/model.h"
 #include "model/prior.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-static caerec_dataset *synth(size_t users, size_t items, double per_user,
-                             uint64_t seed)
-{
-    caerec_synthetic_options so = CAEREC_SYNTHETIC_OPTIONS_INIT;
-    so.n_users = users;
-    so.n_items = items;
-    so.n_groups = 4;
-    so.mean_per_user = per_user;
-    so.seed = seed;
-    caerec_dataset *ds;
-    assert_int_equal(caerec_dataset_synthetic(&ds, &so), 0);
-    return ds;
-}
 
 static caerec_model *trained(const caerec_dataset *ds, const char *orientation,
                              const char *decoder_l2, int epochs)
