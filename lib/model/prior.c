@@ -74,9 +74,14 @@ int caerec__prior_train_alloc(caerec_model *m)
     if (m->cfg.orientation != CAEREC_ORIENT_ITEM &&
         caerec__csr_transpose(&pr->col_rows, &m->rows))
         return CAEREC_ENOMEM;
-    if (pr->fitted)
-        caerec__prior_update_centres(m);
+    pr->stale = pr->fitted;
     return CAEREC_OK;
+}
+
+void caerec__prior_refresh(caerec_model *m)
+{
+    if (m->prior.stale && m->prior.centre)
+        caerec__prior_update_centres(m);
 }
 
 void caerec__prior_free(caerec_prior *pr)
@@ -182,6 +187,7 @@ void caerec__prior_update_centres(caerec_model *m)
     caerec_prior *pr = &m->prior;
     apply_X(m, pr->state + pr->width, pr->Xp);
     columns_to_W(m, pr->Xp, pr->state, pr->centre);
+    pr->stale = 0;
 }
 
 void caerec__prior_refit(caerec_model *m)
@@ -226,7 +232,8 @@ void caerec__prior_refit(caerec_model *m)
 
 const float *caerec__prior_centres(const caerec_model *m)
 {
-    return regressed(m) && m->prior.fitted ? m->prior.centre : NULL;
+    return regressed(m) && m->prior.fitted && !m->prior.stale ? m->prior.centre
+                                                              : NULL;
 }
 
 void caerec__prior_column_centre(const caerec_model *m, const uint32_t *rows,

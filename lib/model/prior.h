@@ -35,6 +35,7 @@
 
 typedef struct caerec_prior {
     int fitted;   /* state holds a fit (an epoch has ended) */
+    int stale;    /* centres not yet made from the state (after a load) */
     size_t width; /* d * C2, the numbers of one column */
     float *state; /* Wbar (width) then dQ (m x width, row r at r * width);
                      both in a column's layout: [h * C2 + c] */
@@ -66,9 +67,13 @@ size_t caerec__prior_state_floats(const struct caerec_model *m);
  * regressed (nothing otherwise). 0 or CAEREC_ENOMEM. */
 int caerec__prior_alloc(struct caerec_model *m);
 /* Allocates the centres and scratch for training (after the model's rows
- * exist) and, when the state holds a fit (a resumed checkpoint), computes
- * the centres from it. 0 or CAEREC_ENOMEM. */
+ * exist). When the state holds a fit (a resumed checkpoint) the centres
+ * are left stale: loading does no work sized by the model and starts no
+ * threads, and the first training step makes them
+ * (caerec__prior_refresh). 0 or CAEREC_ENOMEM. */
 int caerec__prior_train_alloc(struct caerec_model *m);
+/* Makes stale centres from the state; a no-op otherwise. */
+void caerec__prior_refresh(struct caerec_model *m);
 void caerec__prior_free(caerec_prior *pr);
 
 /* Refits Wbar and dQ to the current W and recomputes the centres. Called at
@@ -78,7 +83,8 @@ void caerec__prior_refit(struct caerec_model *m);
 void caerec__prior_update_centres(struct caerec_model *m);
 
 /* The centres in W's layout when the L2 pulls toward them (decoder-l2
- * regressed after the first refit, while training), else NULL. */
+ * regressed after the first refit, while training, once refreshed), else
+ * NULL. */
 const float *caerec__prior_centres(const struct caerec_model *m);
 
 /* The centre of a column that holds the `count` rows `rows` (fold-in):

@@ -80,6 +80,7 @@ CAEREC_API int caerec_model_train_step(caerec_model *m, caerec_losses *out)
         return rc;
     caerec_train_state *ts = m->train;
     size_t B = m->cfg.batch < m->dims.m ? m->cfg.batch : m->dims.m;
+    caerec__prior_refresh(m); /* a resumed checkpoint's centres */
     if (!ts->ws) {
         if ((rc = caerec__batch_ws_for(m, &m->rows, B, &ts->ws)))
             return caerec__fail(
