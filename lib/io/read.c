@@ -835,9 +835,8 @@ static int build(parser *p, caerec_model *m)
         rc = bad(p, CAEREC_ENOMEM, "out of memory for the user view");
     /* Writers store the resolved mu; a NaN one is resolved as at creation
      * (the same rows give the same number). */
-    if (!rc)
-        m->cfg.decoder_l2_ridge =
-            caerec__prior_ridge(m->cfg.decoder_l2_ridge, &m->rows);
+    if (!rc && caerec__prior_ridge(&m->cfg.decoder_l2_ridge, &m->rows))
+        rc = bad(p, CAEREC_ENOMEM, "out of memory resolving decoder-l2-ridge");
     if (!rc)
         rc = decode_floats(p, S_WGTS, m->params.data, 0);
     if (!rc && p->sec[S_PRIO].present)

@@ -236,8 +236,7 @@ CAEREC_API int caerec_model_create(caerec_model **out, const caerec_config *cfg,
     if (!rc && by_item)
         rc = caerec__csr_build(&m->by_user, train, 0);
     if (!rc) /* resolved once, from the data, as encoder-norm-ref */
-        m->cfg.decoder_l2_ridge =
-            caerec__prior_ridge(m->cfg.decoder_l2_ridge, &m->rows);
+        rc = caerec__prior_ridge(&m->cfg.decoder_l2_ridge, &m->rows);
     if (!rc)
         rc = caerec__idmap_copy(&m->users, &train->users);
     if (!rc)

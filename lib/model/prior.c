@@ -24,13 +24,13 @@ static const caerec_csr *col_rows(const caerec_model *m)
                                                     : &m->prior.col_rows;
 }
 
-double caerec__prior_ridge(double configured, const caerec_csr *rows)
+int caerec__prior_ridge(double *mu, const caerec_csr *rows)
 {
-    if (!isnan(configured))
-        return configured;
+    if (!isnan(*mu))
+        return CAEREC_OK;
     size_t *count = calloc(rows->n_cols ? rows->n_cols : 1, sizeof *count);
-    if (!count) /* only a default's precision is lost */
-        return CAEREC_PRIOR_RIDGE_SCALE;
+    if (!count)
+        return CAEREC_ENOMEM;
     for (size_t i = 0; i < rows->nnz; i++)
         count[rows->col[i]]++;
     double diag = 0.0;
@@ -39,7 +39,8 @@ double caerec__prior_ridge(double configured, const caerec_csr *rows)
             diag += 1.0 / (double)count[j];
     free(count);
     diag /= (double)(rows->n_rows ? rows->n_rows : 1);
-    return diag > 0 ? CAEREC_PRIOR_RIDGE_SCALE * diag : 1.0;
+    *mu = diag > 0 ? CAEREC_PRIOR_RIDGE_SCALE * diag : 1.0;
+    return CAEREC_OK;
 }
 
 size_t caerec__prior_state_floats(const caerec_model *m)

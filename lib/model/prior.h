@@ -58,7 +58,8 @@ struct caerec_model;
  * on each row's shift; a ridge relative to it shrinks the shifts alike on
  * any catalogue, where a constant lets them follow the columns when rows
  * hold many short columns (docs/model.md). */
-double caerec__prior_ridge(double configured, const caerec_csr *rows);
+/* Resolves *mu in place; 0 or CAEREC_ENOMEM (the column counts). */
+int caerec__prior_ridge(double *mu, const caerec_csr *rows);
 
 /* Floats of the persistent state, Wbar and dQ: width * (m + 1). */
 size_t caerec__prior_state_floats(const struct caerec_model *m);
